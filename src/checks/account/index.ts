@@ -1,0 +1,3 @@
+import type { Check } from '../../core/types';
+
+export const accountChecks: Check[] = [];

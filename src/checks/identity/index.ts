@@ -1,0 +1,4 @@
+import type { Check } from '../../core/types';
+import { iamPasswordPolicyStrong } from './passwordPolicy';
+
+export const identityChecks: Check[] = [iamPasswordPolicyStrong];

@@ -1,0 +1,75 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { catalog } from '../checks/catalog';
+import { ConfigError, loadAppConfig } from '../config/load';
+import { FORMATS, formatReport, type ReportFormat } from '../report/format';
+import { catalogRows, formatCatalog } from './catalogCommand';
+import { parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
+
+function parseFormat(value: string): ReportFormat {
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`use one of ${FORMATS.join(', ')}`);
+  }
+  return value as ReportFormat;
+}
+
+/** A progress line on stderr, redrawn in place; only on a TTY. */
+function progressLine(stream: NodeJS.WriteStream) {
+  if (!stream.isTTY) return { update: undefined, clear: () => undefined };
+  return {
+    update: ({ done, total }: { done: number; total: number }) => {
+      stream.write(`\rScanning: ${done}/${total} checks (${Math.floor((done / total) * 100)}%)`);
+    },
+    clear: () => stream.write('\r\x1b[K'),
+  };
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('ftr')
+    .description('AWS Foundational Technical Review readiness: scan, report, and the Slack app')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('scan')
+    .description('scan the account of the ambient AWS credentials and print a report')
+    .option('--regions <list>', 'comma-separated regions (default: FTR_REGIONS, else every enabled region)')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, parseFormat, 'table')
+    .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--fail-on-findings', 'exit with code 2 when any check fails or errors (for CI)')
+    .action(async (opts: { regions?: string; format: ReportFormat; output?: string; failOnFindings?: boolean }) => {
+      const config = loadAppConfig();
+      const regionText = opts.regions ?? process.env.FTR_REGIONS;
+      const regions = regionText ? parseRegionList(regionText) : undefined;
+      const progress = progressLine(process.stderr);
+      const report = await scanAccount({ config, regions, onProgress: progress.update }).finally(progress.clear);
+      writeOutput(formatReport(report, opts.format, { color: !opts.output && Boolean(process.stdout.isTTY) }), opts.output);
+      if (opts.failOnFindings && report.summary.FAIL + report.summary.ERROR > 0) exitCode = 2;
+    });
+
+  program
+    .command('catalog')
+    .description('list every requirement ID with the checks that evidence it')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const rows = catalogRows(catalog);
+      process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatCatalog(rows));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 1);
+    }
+    if (err instanceof ScanSetupError || err instanceof ConfigError) {
+      process.stderr.write(`ftr: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  return exitCode;
+}
