@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { catalog } from '../checks/catalog';
 import { ConfigError, loadAppConfig } from '../config/load';
 import { FORMATS, formatReport, type ReportFormat } from '../report/format';
+import { serve } from '../slack/serve';
 import { catalogRows, formatCatalog } from './catalogCommand';
 import { parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
 
@@ -56,6 +57,15 @@ export async function main(argv: string[]): Promise<number> {
     .action((opts: { json?: boolean }) => {
       const rows = catalogRows(catalog);
       process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatCatalog(rows));
+    });
+
+  program
+    .command('serve')
+    .description('run the Slack app (configured from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, …)')
+    .action(async () => {
+      exitCode = await serve();
+      // Whatever still holds the event loop (keep-alive sockets, a scan past the grace period) must not delay the exit.
+      setTimeout(() => process.exit(exitCode), 2_000).unref();
     });
 
   try {

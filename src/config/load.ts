@@ -3,10 +3,38 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { checkThresholdsSchema } from './thresholds';
 
+const slackPrincipal = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user ID (U… or W…) or user group ID (S…), not a name');
+
+/**
+ * Who may start scans and use state-changing commands. Safe default: nobody. With no admins,
+ * everyone can read results, and only scheduled scans refresh them.
+ */
+export const rolesSchema = z
+  .object({
+    /** Slack user IDs (U…, W…) and user group IDs (S…) of FTR admins. */
+    admins: z.array(slackPrincipal).default([]),
+    /** How long user group membership is cached before `usergroups.users.list` is asked again. */
+    groupCacheMinutes: z.number().positive().max(1440).default(5),
+  })
+  .strict();
+
+export const slackSettingsSchema = z
+  .object({
+    /** `/ftr status` reuses a scan this recent instead of starting one. */
+    reuseScanMinutes: z.number().min(0).max(7 * 24 * 60).default(15),
+    /** At most one progress update of a message per this many seconds while a scan runs. */
+    progressUpdateSeconds: z.number().min(0.5).max(60).default(2),
+  })
+  .strict();
+
 /** The configuration file (`FTR_CONFIG`), YAML or JSON. Every part has defaults. */
 export const appConfigSchema = z
   .object({
     thresholds: checkThresholdsSchema.prefault({}),
+    roles: rolesSchema.prefault({}),
+    slack: slackSettingsSchema.prefault({}),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { IAMClient, UpdateAccountPasswordPolicyCommand, type UpdateAccountPasswordPolicyCommandInput } from '@aws-sdk/client-iam';
-import { iamPasswordPolicyStrong } from '../../src/checks/identity/passwordPolicy';
-import { resetMoto, resultFor, scanChecks, testAccess } from '../support/aws';
+import { iamPasswordPolicyStrong } from '../../../src/checks/identity/passwordPolicy';
+import { resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
 
 describe('iam_password_policy_strong (FTR-7.3) against moto', () => {
   beforeEach(resetMoto);

@@ -1,0 +1,97 @@
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetPublicAccessBlockCommand,
+  S3Client,
+  type Grant,
+  type LoggingEnabled,
+  type PublicAccessBlockConfiguration,
+  type ServerSideEncryptionRule,
+} from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { describeError, isErrorNamed } from '../errors';
+import { defineInventory } from '../inventory';
+import { s3Buckets, type BucketInfo } from './s3Buckets';
+
+/** One per-bucket answer, or why it could not be read: a failure concerns that bucket only. */
+export type Fact<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** The configuration of one bucket that the S3 and data-protection checks judge. */
+export interface BucketFacts {
+  bucket: BucketInfo;
+  /** The bucket's own Block Public Access settings; null when none are set. */
+  publicAccessBlock: Fact<PublicAccessBlockConfiguration | null>;
+  /** S3's own verdict on the bucket policy; undefined when S3 answered without one. */
+  policyIsPublic: Fact<boolean | undefined>;
+  /** The bucket policy document; null when the bucket has no policy. */
+  policy: Fact<string | null>;
+  aclGrants: Fact<Grant[]>;
+  /** Default encryption rules; null when the bucket has no default encryption. */
+  encryption: Fact<ServerSideEncryptionRule[] | null>;
+  /** Server access logging; null when it is off. */
+  logging: Fact<LoggingEnabled | null>;
+}
+
+/** Per-bucket calls in flight at once across the whole account. */
+const BUCKET_CALL_CONCURRENCY = 24;
+
+/**
+ * Every bucket's configuration, read once per scan: six calls per bucket, each sent to the
+ * bucket's own region, with bounded concurrency so that thousands of buckets neither
+ * exhaust sockets nor trip S3's request rate.
+ */
+export const s3BucketFacts = defineInventory<BucketFacts[]>('s3.bucketFacts', 'global', async (ctx) => {
+  const buckets = await s3Buckets(ctx);
+  const limit = pLimit(BUCKET_CALL_CONCURRENCY);
+
+  /** Sends one call; the errors named in `absentWhen` mean "not configured" (null). */
+  function read<T>(call: () => Promise<T>, ...absentWhen: string[]): Promise<Fact<T | null>> {
+    return limit(call).then(
+      (value): Fact<T | null> => ({ ok: true, value }),
+      (err): Fact<T | null> => (isErrorNamed(err, ...absentWhen) ? { ok: true, value: null } : { ok: false, error: describeError(err) }),
+    );
+  }
+
+  return Promise.all(
+    buckets.map(async (bucket): Promise<BucketFacts> => {
+      const s3 = ctx.aws.client(S3Client, bucket.region);
+      const Bucket = bucket.name;
+      const [publicAccessBlock, policyStatus, policy, acl, encryption, logging] = await Promise.all([
+        read(
+          async () => (await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration,
+          'NoSuchPublicAccessBlockConfiguration',
+        ),
+        read(async () => (await s3.send(new GetBucketPolicyStatusCommand({ Bucket }))).PolicyStatus?.IsPublic, 'NoSuchBucketPolicy'),
+        read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, 'NoSuchBucketPolicy'),
+        read(async () => (await s3.send(new GetBucketAclCommand({ Bucket }))).Grants ?? []),
+        read(
+          async () => (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules,
+          'ServerSideEncryptionConfigurationNotFoundError',
+        ),
+        read(async () => (await s3.send(new GetBucketLoggingCommand({ Bucket }))).LoggingEnabled),
+      ]);
+      return {
+        bucket,
+        publicAccessBlock: present(publicAccessBlock),
+        // No policy at all is a definite "not public"; an answer without IsPublic is unknown.
+        policyIsPublic: policyStatus.ok ? { ok: true, value: policyStatus.value === null ? false : policyStatus.value } : policyStatus,
+        policy: present(policy),
+        aclGrants: withDefault(acl, []),
+        encryption: present(encryption),
+        logging: present(logging),
+      };
+    }),
+  );
+});
+
+/** An undefined answer (an empty response) means the same as "not configured". */
+function present<T>(fact: Fact<T | null | undefined>): Fact<T | null> {
+  return fact.ok ? { ok: true, value: fact.value ?? null } : fact;
+}
+
+function withDefault<T>(fact: Fact<T | null>, fallback: T): Fact<T> {
+  return fact.ok ? { ok: true, value: fact.value ?? fallback } : fact;
+}

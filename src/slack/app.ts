@@ -1,0 +1,191 @@
+import { setMaxListeners } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver, type BlockAction, type CustomRoute, type Receiver } from '@slack/bolt';
+import { slashCommands } from '../../commands';
+import { catalog } from '../checks/catalog';
+import { ConfigError, type AppConfig } from '../config/load';
+import type { Check } from '../core/types';
+import type { Store } from '../store';
+import { RESCAN_ACTION_ID, type CommandSummary } from './blocks';
+import type { SlackServices, SlashCommand } from './command';
+import { slackErrorCode, SlashCommandConversation } from './conversation';
+import { showHome } from './home';
+import { InFlight } from './inFlight';
+import { boltLogger, type Logger } from './logger';
+import { rescan } from './rescan';
+import { Roles } from './roles';
+import { routeCommand } from './router';
+import { loadRunbooks } from './runbooks';
+import type { ScanService } from './scanService';
+import type { SlackSettings } from './settings';
+import { webClientOptions } from './webClient';
+
+/** Shutdown budget: ECS sends SIGKILL 30 s after SIGTERM. */
+export const SHUTDOWN_GRACE_MS = 20_000;
+/** Of the grace period, what is kept for interrupted work to say so. */
+const INTERRUPT_NOTICE_MS = 3_000;
+const RECEIVER_STOP_MS = 5_000;
+
+/** Errors that mean the bot token itself is wrong. */
+const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
+
+export interface SlackAppDeps {
+  env: SlackSettings;
+  config: AppConfig;
+  scans: ScanService;
+  store: Store;
+  logger: Logger;
+  now?: () => Date;
+  commands?: readonly SlashCommand[];
+  checks?: readonly Check[];
+}
+
+export interface SlackApp {
+  app: App;
+  /** Starts receiving; in HTTP mode resolves to the port listened on. */
+  start(options?: { host?: string }): Promise<{ port?: number }>;
+  /** Stops taking requests, lets in-flight work finish (bounded), closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function healthRoute(): CustomRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    },
+  };
+}
+
+function createReceiver(settings: SlackSettings, logger: ReturnType<typeof boltLogger>): Receiver {
+  if (settings.appToken) {
+    return new SocketModeReceiver({
+      appToken: settings.appToken,
+      logger,
+      customRoutes: [healthRoute()],
+      installerOptions: { port: settings.port, clientOptions: webClientOptions(settings) },
+    });
+  }
+  return new HTTPReceiver({
+    signingSecret: settings.signingSecret!,
+    endpoints: '/slack/events',
+    customRoutes: [healthRoute()],
+    logger,
+    // Acknowledge as soon as a listener calls ack(); the slow part runs afterwards.
+    processBeforeResponse: false,
+  });
+}
+
+/** Why start-up failed, as one line naming the setting at fault. */
+function startupError(err: unknown, settings: SlackSettings): ConfigError {
+  const code = slackErrorCode(err);
+  if (code && TOKEN_ERRORS.has(code)) return new ConfigError(`SLACK_BOT_TOKEN: Slack rejected the token (${code})`);
+  if (code) return new ConfigError(`SLACK_BOT_TOKEN: auth.test failed (${code})`);
+  const reason = (err as Error)?.message ?? String(err);
+  return new ConfigError(`SLACK_API_URL: cannot reach ${settings.apiUrl}: ${reason}`);
+}
+
+/** The Slack app: `/ftr` commands, the Re-scan button and the App Home, wired to the given services. */
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const { env: settings, config, scans, store, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const commands = deps.commands ?? slashCommands;
+  const boltLog = boltLogger(logger);
+  const app = new App({
+    token: settings.botToken,
+    receiver: createReceiver(settings, boltLog),
+    logger: boltLog,
+    clientOptions: webClientOptions(settings),
+    // auth.test runs in start(), so a bad token stops start-up instead of failing the first request.
+    deferInitialization: true,
+    convoStore: false,
+  });
+  const client = app.client;
+  const shutdown = new AbortController();
+  // Every scan follower listens for shutdown; there may be many at once.
+  setMaxListeners(0, shutdown.signal);
+  const inFlight = new InFlight(logger);
+  const roles = new Roles({ admins: config.roles.admins, cacheMs: config.roles.groupCacheMinutes * 60_000, client, logger });
+  const summaries: CommandSummary[] = commands.map(({ name, usage, summary, adminOnly }) => ({ name, usage, summary, adminOnly }));
+  const services: SlackServices = {
+    config,
+    scans,
+    roles,
+    runbooks: loadRunbooks(),
+    checks: deps.checks ?? catalog,
+    commands: summaries,
+    now,
+    logger,
+    shutdown: shutdown.signal,
+  };
+
+  app.command('/ftr', async ({ command, ack }) => {
+    await ack();
+    const conversation = new SlashCommandConversation(client, command.channel_id, command.response_url, logger);
+    await inFlight.run('/ftr', () =>
+      routeCommand({
+        text: command.text,
+        commands,
+        context: { userId: command.user_id, channelId: command.channel_id, isAdmin: () => roles.isAdmin(command.user_id), conversation, services },
+      }),
+    );
+  });
+
+  app.action<BlockAction>(RESCAN_ACTION_ID, async ({ ack, body }) => {
+    await ack();
+    await inFlight.run(RESCAN_ACTION_ID, () => rescan({ body, client, services }));
+  });
+
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    await inFlight.run('app_home_opened', () => showHome({ client, services, userId: event.user }));
+  });
+
+  app.error(async (err) => {
+    logger.error({ err }, 'Slack request failed');
+  });
+
+  return {
+    app,
+    async start(options = {}) {
+      try {
+        await app.init();
+      } catch (err) {
+        throw startupError(err, settings);
+      }
+      if (!roles.configured) logger.warn('roles.admins is empty: everyone is read-only and only scheduled scans refresh results');
+      if (settings.appToken) {
+        await app.start();
+        logger.info({ mode: 'socket', healthPort: settings.port }, 'Slack app started');
+        return {};
+      }
+      const server = await app.start({ port: settings.port, host: options.host });
+      const port = (server.address() as AddressInfo).port;
+      logger.info({ mode: 'http', port }, 'Slack app listening');
+      return { port };
+    },
+    async stop(graceMs = SHUTDOWN_GRACE_MS) {
+      const deadline = Date.now() + graceMs;
+      logger.info({ inFlight: inFlight.size }, 'shutting down: no new requests');
+      await withTimeout(
+        app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the receiver failed')),
+        RECEIVER_STOP_MS,
+      );
+      const finished = await inFlight.drain(deadline - Date.now() - INTERRUPT_NOTICE_MS);
+      if (!finished) {
+        logger.warn({ inFlight: inFlight.size }, 'in-flight work did not finish in time; interrupting it');
+        shutdown.abort();
+        await inFlight.drain(deadline - Date.now());
+      }
+      await store.close();
+      logger.info('shut down');
+    },
+  };
+}

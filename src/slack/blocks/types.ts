@@ -1,0 +1,22 @@
+import type { KnownBlock } from '@slack/types';
+
+export interface SlackMessage {
+  /** The notification fallback; short. */
+  text: string;
+  blocks: KnownBlock[];
+  /** Continuation posted as thread replies, when the content does not fit. */
+  thread?: SlackMessage[];
+}
+
+export interface ScanProgressView {
+  done: number;
+  total: number;
+  startedAt: Date;
+}
+
+export interface CommandSummary {
+  name: string;
+  usage: string;
+  summary: string;
+  adminOnly: boolean;
+}

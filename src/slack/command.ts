@@ -1,0 +1,38 @@
+import type { AppConfig } from '../config/load';
+import type { Check } from '../core/types';
+import type { CommandSummary } from './blocks';
+import type { Conversation } from './conversation';
+import type { Logger } from './logger';
+import type { Roles } from './roles';
+import type { Runbook } from './runbooks';
+import type { ScanService } from './scanService';
+
+/** What every handler may use; built once by createSlackApp. */
+export interface SlackServices {
+  config: AppConfig;
+  scans: ScanService;
+  roles: Roles;
+  runbooks: readonly Runbook[];
+  checks: readonly Check[];
+  /** Every `/ftr` subcommand, for help texts. */
+  commands: readonly CommandSummary[];
+  now: () => Date;
+  logger: Logger;
+  /** Aborted when the process shuts down and in-flight work runs out of time. */
+  shutdown: AbortSignal;
+}
+
+export interface CommandContext {
+  /** The text after the subcommand, trimmed. */
+  args: string;
+  userId: string;
+  channelId: string;
+  isAdmin: () => Promise<boolean>;
+  conversation: Conversation;
+  services: SlackServices;
+}
+
+/** One `/ftr` subcommand: a module under `commands/`. */
+export interface SlashCommand extends CommandSummary {
+  run(ctx: CommandContext): Promise<void>;
+}

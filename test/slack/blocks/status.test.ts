@@ -1,0 +1,170 @@
+import type { ActionsBlock, HeaderBlock } from '@slack/types';
+import { scanProgressMessage, statusMessage, validateMessage } from '../../../src/slack/blocks';
+import { progressBar } from '../../../src/slack/blocks/status';
+import { ACCOUNT, allText, check, NOW, report, result, texts, userArn } from './fixtures';
+
+const checks = [
+  check({ id: 'iam_root_access_keys', refs: ['FTR-3.2'], severity: 'critical', title: 'Root user has no access keys' }),
+  check({ id: 'iam_user_mfa', refs: ['FTR-7.1'], severity: 'high', title: 'Console users have MFA' }),
+  check({ id: 's3_bucket_not_public', refs: ['FTR-10.2'], severity: 'high', title: 'Buckets are not public' }),
+  check({ id: 'iam_access_key_rotation', refs: ['FTR-7.2'], severity: 'medium', title: 'Access keys are rotated' }),
+  check({ id: 'ec2_sg_admin_ports', refs: ['WAS-INF-3'], severity: 'low', title: 'No admin ports open to the internet' }),
+];
+
+const results = [
+  result({ checkId: 'support_plan', refs: ['FTR-1.1'], status: 'PASS' }),
+  result({ checkId: 'iam_root_access_keys', refs: ['FTR-3.2'], severity: 'critical', resource: `arn:aws:iam::${ACCOUNT}:root` }),
+  result({ checkId: 'cloudtrail_multi_region', refs: ['FTR-6.1'], status: 'ERROR', region: 'eu-west-1', message: 'Could not evaluate: AccessDenied.' }),
+  result({ checkId: 'iam_user_mfa', refs: ['FTR-7.1'], severity: 'high', resource: userArn('alice') }),
+  result({ checkId: 'iam_user_mfa', refs: ['FTR-7.1'], severity: 'high', resource: userArn('*admin*_ops') }),
+  result({ checkId: 'iam_user_mfa', refs: ['FTR-7.1'], severity: 'high', resource: userArn('carol'), status: 'PASS' }),
+  result({ checkId: 'iam_password_policy_strong', refs: ['FTR-7.3'], status: 'PASS' }),
+  ...['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'].map((u) => result({ checkId: 'iam_access_key_rotation', refs: ['FTR-7.2'], resource: userArn(u) })),
+  result({ checkId: 'attest_rpo_defined', refs: ['FTR-9.1'], status: 'MANUAL' }),
+  result({ checkId: 's3_bucket_not_public', refs: ['FTR-10.2'], severity: 'high', resource: 'arn:aws:s3:::<!channel>-bucket' }),
+  result({ checkId: 'ec2_sg_admin_ports', refs: ['WAS-INF-3'], severity: 'low', region: 'eu-west-1', resource: 'sg-0123' }),
+];
+
+const overview = (extra: Partial<Parameters<typeof statusMessage>[0]> = {}) =>
+  statusMessage({ report: report(results), now: NOW, accountId: ACCOUNT, canRescan: true, checks, ...extra });
+
+describe('statusMessage', () => {
+  it('opens with the account, the regions and the age of the data', () => {
+    const message = overview();
+    expect((message.blocks[0] as HeaderBlock).text.text).toBe(`FTR readiness · ${ACCOUNT}`);
+    const provenance = texts([message.blocks[1]])[0];
+    expect(provenance).toContain(`Account \`${ACCOUNT}\``);
+    expect(provenance).toContain('2 regions: eu-west-1 and us-east-1');
+    expect(provenance).toContain('<!date^1714557600^');
+    expect(provenance).toContain('(12 minutes ago)');
+    expect(provenance).not.toContain('stale');
+    expect(message.text).toBe(`FTR readiness for ${ACCOUNT}: 5 checks failing, 1 error, 1 needs attestation (gathered 12 minutes ago)`);
+  });
+
+  it('flags stale data', () => {
+    const message = statusMessage({ report: report(results, { generatedAt: '2024-04-28T10:00:00.000Z' }), now: NOW, accountId: ACCOUNT, canRescan: false, checks });
+    expect(texts([message.blocks[1]])[0]).toMatch(/\(3 days ago\) · :hourglass: stale/);
+  });
+
+  it('summarises each section on one line with an emoji for its state', () => {
+    const text = allText(overview().blocks);
+    expect(text).toContain(':white_check_mark: *FTR-1* Support Level — 1 pass');
+    expect(text).toContain(':x: *FTR-3* AWS Root Account — 1 fail');
+    expect(text).toContain(':warning: *FTR-6* CloudTrail — 1 error');
+    expect(text).toContain(':x: *FTR-7* Identity and Access Management — 9 fail · 2 pass');
+    expect(text).toContain(':memo: *FTR-9* Disaster Recovery — 1 needs attestation');
+    expect(text).toContain(':x: *WAS-INF* Infrastructure Protection — 1 fail');
+    expect(text).not.toContain('*FTR-2*');
+    expect(text).toContain(':x: *5 checks failing* on 12 resources · :warning: 1 could not be evaluated · :memo: 1 needs attestation · :white_check_mark: 3 pass');
+  });
+
+  it('lists the failures by severity, then section, with requirement IDs, titles and resources', () => {
+    const failures = texts(overview().blocks).filter((t) => /^:(red|large_\w+)_circle:/.test(t));
+    expect(failures.map((f) => f.match(/`([a-z0-9_]+)`\n/)?.[1])).toEqual([
+      'iam_root_access_keys',
+      'iam_user_mfa',
+      's3_bucket_not_public',
+      'iam_access_key_rotation',
+      'ec2_sg_admin_ports',
+    ]);
+    expect(failures[0]).toBe(`:red_circle: Critical · *Root user has no access keys* · FTR-3.2 · \`iam_root_access_keys\`\n1 resource: \`root\``);
+    expect(failures[1]).toContain('*Console users have MFA* · FTR-7.1');
+    expect(failures[1]).toContain('2 resources: `user/alice` and `user/*admin*_ops`');
+    expect(failures[3]).toContain('7 resources: `user/k1`, `user/k2`, `user/k3` and 4 more');
+  });
+
+  it('escapes names from AWS', () => {
+    const text = allText(overview().blocks);
+    expect(text).toContain('`&lt;!channel&gt;-bucket`');
+    expect(text.replace(/<!date\^[^>]+>/g, '')).not.toMatch(/<[@!#]/);
+  });
+
+  it('says which checks could not be evaluated', () => {
+    expect(allText(overview().blocks)).toContain(':warning: *Could not evaluate* `cloudtrail_multi_region`');
+  });
+
+  it('offers Re-scan only to those who may', () => {
+    const withButton = overview().blocks.at(-1) as ActionsBlock;
+    expect(withButton.type).toBe('actions');
+    expect(withButton.elements[0]).toMatchObject({ type: 'button', action_id: 'ftr_rescan', value: ACCOUNT });
+    expect(overview({ canRescan: false }).blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('shows the top failures and says how many more there are', () => {
+    const many = Array.from({ length: 15 }, (_v, i) => result({ checkId: `check_${String(i).padStart(2, '0')}`, refs: ['FTR-7.1'] }));
+    const text = allText(statusMessage({ report: report(many), now: NOW, accountId: ACCOUNT, canRescan: false, checks: [] }).blocks);
+    expect(text).toContain('`check_09`');
+    expect(text).not.toContain('`check_10`');
+    expect(text).toContain('… and 5 more failing checks.');
+  });
+
+  it('falls back to the requirement for a check the catalog does not know', () => {
+    const text = allText(statusMessage({ report: report([result({ checkId: 'new_check', refs: ['FTR-7.3'] })]), now: NOW, accountId: ACCOUNT, canRescan: false, checks: [] }).blocks);
+    expect(text).toContain('*Strong password policy* · FTR-7.3 · `new_check`');
+  });
+
+  it('produces a valid message', () => {
+    expect(validateMessage(overview())).toEqual([]);
+  });
+
+  describe('with a section', () => {
+    it.each(['FTR-7', 'ftr-7', '7', 'FTR 7', ' ftr7 '])('accepts %p', (section) => {
+      const message = overview({ section });
+      expect((message.blocks[0] as HeaderBlock).text.text).toBe('FTR-7 · Identity and Access Management');
+    });
+
+    it.each(['WAS-IAM', 'was-iam', 'iam'])('accepts the checklist area %p', (section) => {
+      expect((overview({ section }).blocks[0] as HeaderBlock).text.text).toBe('WAS-IAM · Identity & Access Management');
+    });
+
+    it('shows each requirement of the section and only that section’s failures', () => {
+      const message = overview({ section: 'FTR-7' });
+      const text = allText(message.blocks);
+      expect(text).toContain(':x: *FTR-7.1* MFA for all human identities — 2 fail · 1 pass');
+      expect(text).toContain(':x: *FTR-7.2* Rotate credentials regularly — 7 fail');
+      expect(text).toContain(':white_check_mark: *FTR-7.3* Strong password policy — 1 pass');
+      expect(text).toContain(':grey_question: *FTR-7.4* Individual identities, no shared credentials — not evaluated by this scan');
+      expect(text).toContain('*FTR-7.11*');
+      expect(text).toContain('`iam_user_mfa`');
+      expect(text).not.toContain('iam_root_access_keys');
+      expect(text).not.toContain('s3_bucket_not_public');
+      expect(message.text).toContain('FTR-7 Identity and Access Management');
+      expect(message.blocks.at(-1)?.type).toBe('actions');
+      expect(validateMessage(message)).toEqual([]);
+    });
+
+    it('says so for an unknown section, with the closest ones', () => {
+      const message = overview({ section: 'FTR-71' });
+      const text = allText(message.blocks);
+      expect(text).toContain('There is no section `FTR-71`. Did you mean FTR-7');
+      expect(text).toContain('Sections: FTR-1, FTR-2');
+    });
+
+    it('escapes an unknown section typed by a user', () => {
+      const message = overview({ section: '<!channel>' });
+      expect(message.text).not.toContain('<!channel>');
+      expect(allText(message.blocks)).not.toContain('<!channel>');
+    });
+  });
+});
+
+describe('scanProgressMessage', () => {
+  it('shows the count, a progress bar and an estimate of the time left', () => {
+    const message = scanProgressMessage({
+      progress: { done: 40, total: 180, startedAt: new Date(NOW.getTime() - 2 * 60_000) },
+      accountId: ACCOUNT,
+      now: NOW,
+    });
+    expect(message.text).toBe(`Scanning ${ACCOUNT}: 40/180 checks`);
+    const text = allText(message.blocks);
+    expect(text).toContain('`▓▓▓▓░░░░░░░░░░░░░░░░ 22%`');
+    expect(text).toContain('Started 2 minutes ago · about 7 minutes left');
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  it('copes with an empty or finished scan', () => {
+    expect(progressBar(0, 0)).toBe(`${'░'.repeat(20)} 0%`);
+    expect(progressBar(180, 180)).toBe(`${'▓'.repeat(20)} 100%`);
+    expect(progressBar(200, 180)).toBe(`${'▓'.repeat(20)} 100%`);
+  });
+});

@@ -1,0 +1,204 @@
+import { ScanSetupError } from '../../src/cli/scanCommand';
+import { buttonClick } from '../support/slackRequests';
+import { ADMIN, heldScanner, motoScanner, READER, scriptedScanner, startSlackHarness, type SlackHarness } from '../support/slackHarness';
+import type { RecordedCall, StoredMessage } from '../support/slackApi';
+import { ACCOUNT, smallReport } from './fixtures';
+
+let h: SlackHarness;
+afterEach(() => h?.stop());
+
+function scansStarted(): number {
+  return h.logs.filter((line) => JSON.parse(line).msg === 'scan started').length;
+}
+
+function stored(call: RecordedCall): StoredMessage {
+  return h.api.messages.get(call.args.channel)!.get(call.args.ts ?? '')!;
+}
+
+/** The message posted in `channel`, once its content is no longer a progress message. */
+function finished(channel: string): Promise<StoredMessage> {
+  return h.api.waitFor(
+    () => [...(h.api.messages.get(channel)?.values() ?? [])].find((m) => !m.threadTs && m.text.startsWith('FTR readiness')),
+    30_000,
+    `the final status in ${channel}`,
+  );
+}
+
+const sectionLines = (m: StoredMessage) => m.blocks.filter((b) => b.type === 'section' && /^:\w+: \*(FTR-\d+|WAS-[A-Z]+)\*/.test(b.text.text));
+
+describe('/ftr status against the moto-backed account', () => {
+  let scanner: ReturnType<typeof heldScanner>;
+  beforeEach(async () => {
+    scanner = heldScanner(motoScanner());
+    h = await startSlackHarness({ scanner });
+  });
+
+  test('acknowledges at once, shows progress while the real catalog scans, then the posture per section', async () => {
+    const ack = await h.command('status');
+    expect(ack.status).toBe(200);
+    expect(ack.text).toBe('');
+    expect(ack.ms).toBeLessThan(500);
+    // The catalog has run when a progress edit shows every check done; then the scan may finish.
+    await h.api.waitFor(() => h.api.callsTo('chat.update').some((u) => /^Scanning \d+: (\d+)\/\1 checks/.test(u.args.text)), 30_000, 'full progress');
+    scanner.release();
+
+    const final = await finished('C0GENERAL');
+    const [first, ...others] = h.api.callsTo('chat.postMessage');
+    expect(others).toEqual([]);
+    expect(first.args.text).toMatch(new RegExp(`^Scanning ${ACCOUNT}: \\d+/\\d+ checks`));
+    const updates = h.api.callsTo('chat.update');
+    expect(updates.every((u) => u.args.ts === final.ts)).toBe(true);
+    const progress = updates.filter((u) => u.args.text.startsWith('Scanning'));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    // Throttled: never two progress edits (or the post and an edit) closer than the interval.
+    const times = [first, ...progress].map((c) => c.at);
+    for (let i = 1; i < times.length; i += 1) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(400);
+    expect(updates[updates.length - 1].args.text).toMatch(new RegExp(`^FTR readiness for ${ACCOUNT}`));
+
+    expect(sectionLines(final).length).toBeGreaterThan(0);
+    expect(JSON.stringify(final.blocks)).toContain('ftr_rescan');
+    expect(scansStarted()).toBe(1);
+    expect(h.api.allViolations()).toEqual([]);
+  });
+
+  test('a second /ftr status while the scan runs joins it: one scan, both messages get the result', async () => {
+    await h.command('status', { channelId: 'C0FIRST' });
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1, 5000, 'the progress message');
+    await h.command('status', { channelId: 'C0SECOND', userId: READER });
+    const joined = await h.api.waitFor(() => h.api.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0SECOND'), 5000, 'the second message');
+    expect(joined.args.text).toMatch(/^Scanning/);
+    scanner.release();
+
+    const [a, b] = await Promise.all([finished('C0FIRST'), finished('C0SECOND')]);
+    expect(scansStarted()).toBe(1);
+    expect(b.text).toBe(a.text);
+    // The reader joined the admin's scan but gets no Re-scan button.
+    expect(JSON.stringify(a.blocks)).toContain('ftr_rescan');
+    expect(JSON.stringify(b.blocks)).not.toContain('ftr_rescan');
+    expect(h.api.allViolations()).toEqual([]);
+  });
+});
+
+describe('/ftr status, scan and Re-scan with a scripted scanner', () => {
+  let scanner: ReturnType<typeof scriptedScanner>;
+  beforeEach(async () => {
+    scanner = scriptedScanner({ report: () => smallReport(), steps: 4, stepMs: 50 });
+    h = await startSlackHarness({ scanner });
+  });
+
+  test('a recent scan is reused, its age shown, and nothing is scanned', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 5 * 60_000)));
+    await h.command('status');
+    const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
+    expect(posted.args.text).toMatch(/^FTR readiness for 123456789012: 1 check failing \(gathered 5 minutes ago\)/);
+    expect(h.api.callsTo('chat.update')).toEqual([]);
+    expect(scanner.scansStarted).toBe(0);
+  });
+
+  test('an old scan is not reused: a new one starts', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 16 * 60_000)));
+    await h.command('status');
+    await finished('C0GENERAL');
+    expect(scanner.scansStarted).toBe(1);
+  });
+
+  test('/ftr status FTR-7 shows one section, requirement by requirement', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport());
+    await h.command('status FTR-7');
+    const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
+    expect(JSON.stringify(posted.args.blocks)).toContain('FTR-7.1');
+    expect(posted.args.text).toMatch(/^FTR-7 /);
+  });
+
+  test('/ftr scan re-scans even when the last scan is recent', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport());
+    await h.command('scan');
+    await finished('C0GENERAL');
+    expect(scanner.scansStarted).toBe(1);
+  });
+
+  test('the Re-scan button re-scans and updates that same message', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport());
+    await h.command('status');
+    const message = await finished('C0GENERAL');
+    h.api.calls.length = 0;
+
+    const click = await h.send(
+      buttonClick({ actionId: 'ftr_rescan', value: ACCOUNT, userId: ADMIN, channelId: 'C0GENERAL', messageTs: message.ts, responseUrl: h.api.responseUrl('click') }),
+    );
+    expect(click.status).toBe(200);
+    await h.api.waitFor(() => scanner.scansStarted === 1 && !h.scans.current(ACCOUNT) && stored(h.api.callsTo('chat.update').at(-1)!).text.startsWith('FTR readiness'), 5000, 'the re-scan');
+    const updates = h.api.callsTo('chat.update');
+    expect(updates[0].args.text).toMatch(/^Scanning/);
+    expect(updates.every((u) => u.args.ts === message.ts && u.args.channel === 'C0GENERAL')).toBe(true);
+    expect(h.api.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  test('a non-admin is refused /ftr scan privately, and nothing is scanned or posted', async () => {
+    await h.command('scan', { userId: READER, responseId: 'reader' });
+    const reply = await h.api.waitFor(() => h.api.responseUrlPosts[0], 5000, 'the refusal');
+    expect(reply.id).toBe('reader');
+    expect(reply.body.response_type).toBe('ephemeral');
+    expect(reply.body.text).toMatch(/Only FTR admins can run \/ftr scan/);
+    expect(JSON.stringify(reply.body.blocks)).toContain(`<@${ADMIN}>`);
+    expect(scanner.scansStarted).toBe(0);
+    expect(h.api.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  test('a non-admin pressing Re-scan is refused privately and the message is left alone', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport());
+    await h.command('status');
+    const message = await finished('C0GENERAL');
+    h.api.calls.length = 0;
+    await h.send(
+      buttonClick({ actionId: 'ftr_rescan', value: ACCOUNT, userId: READER, channelId: 'C0GENERAL', messageTs: message.ts, responseUrl: h.api.responseUrl('click') }),
+    );
+    const reply = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'click'), 5000, 'the refusal');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(reply.body.text).toMatch(/Only FTR admins can run Re-scan/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(scanner.scansStarted).toBe(0);
+    expect(h.api.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  test('a non-admin sees an old report as it is and starts no scan', async () => {
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 3 * 3600_000)));
+    await h.command('status', { userId: READER });
+    const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
+    expect(posted.args.text).toMatch(/gathered 3 hours ago/);
+    expect(JSON.stringify(posted.args.blocks)).not.toContain('ftr_rescan');
+    expect(scanner.scansStarted).toBe(0);
+  });
+
+  test('a non-admin asking before any scan is told privately that an admin must start one', async () => {
+    await h.command('status', { userId: READER });
+    const reply = await h.api.waitFor(() => h.api.responseUrlPosts[0], 5000, 'the answer');
+    expect(reply.body.response_type).toBe('ephemeral');
+    expect(reply.body.text).toMatch(/Could not show the FTR status/);
+    expect(JSON.stringify(reply.body.blocks)).toMatch(/only FTR admins can start one/);
+    expect(scanner.scansStarted).toBe(0);
+  });
+
+  test('when the bot is not in the channel, the status goes through the response_url (first step and result only)', async () => {
+    h.api.notInChannel.add('C0PRIVATE');
+    await h.command('status', { channelId: 'C0PRIVATE', responseId: 'private' });
+    await h.api.waitFor(() => h.api.responseUrlPosts.some((p) => p.body.text.startsWith('FTR readiness')), 5000, 'the result');
+    const posts = h.api.responseUrlPosts;
+    expect(posts.map((p) => [p.id, p.body.response_type, p.body.replace_original])).toEqual([
+      ['private', 'in_channel', false],
+      ['private', 'in_channel', true],
+    ]);
+    expect(posts[0].body.text).toMatch(/^Scanning/);
+    expect(h.api.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(['not_in_channel']);
+    expect(h.api.callsTo('chat.update')).toEqual([]);
+  });
+
+  test('a failed scan replaces the progress message with the reason', async () => {
+    await h.stop();
+    const failing = { ...scriptedScanner({ report: () => smallReport() }), scan: () => Promise.reject(new ScanSetupError('no AWS credentials found: set AWS_PROFILE')) };
+    h = await startSlackHarness({ scanner: failing });
+    await h.command('status');
+    const final = await h.api.waitFor(() => [...(h.api.messages.get('C0GENERAL')?.values() ?? [])].find((m) => m.text.startsWith('Could not')), 5000, 'the failure');
+    expect(JSON.stringify(final.blocks)).toContain('no AWS credentials found');
+  });
+});

@@ -1,0 +1,358 @@
+/**
+ * A local stand-in for Slack's Web API over real HTTP: point SLACK_API_URL at `url`. It records
+ * every call, checks the bearer token, validates Block Kit payloads on its own (the limits below
+ * come from Slack's Block Kit reference, not from the project's code) and answers as Slack does.
+ * It also accepts POSTs to response_url paths.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  token?: string;
+  /** ms since the epoch when the request arrived. */
+  at: number;
+  /** What the stand-in answered: `ok`, an error code, or `ratelimited`. */
+  outcome: string;
+  violations: string[];
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: any;
+  at: number;
+  violations: string[];
+}
+
+// Slack's documented Block Kit limits.
+const MAX_MESSAGE_BLOCKS = 50;
+const MAX_VIEW_BLOCKS = 100;
+const MAX_MESSAGE_TEXT = 40_000;
+const MAX_SECTION_TEXT = 3000;
+const MAX_SECTION_FIELDS = 10;
+const MAX_FIELD_TEXT = 2000;
+const MAX_HEADER_TEXT = 150;
+const MAX_CONTEXT_ELEMENTS = 10;
+const MAX_ACTIONS_ELEMENTS = 25;
+const MAX_BUTTON_TEXT = 75;
+const MAX_BUTTON_VALUE = 2000;
+const MAX_BUTTON_URL = 3000;
+const MAX_ID = 255;
+const MAX_PRIVATE_METADATA = 3000;
+
+function checkText(obj: any, where: string, max: number, out: string[], plainOnly = false): void {
+  if (!obj || typeof obj !== 'object') return void out.push(`${where}: text object missing`);
+  if (obj.type !== 'plain_text' && obj.type !== 'mrkdwn') out.push(`${where}: text type must be plain_text or mrkdwn, got ${obj.type}`);
+  if (plainOnly && obj.type !== 'plain_text') out.push(`${where}: must be plain_text`);
+  if (typeof obj.text !== 'string' || obj.text.length === 0) out.push(`${where}: text must be a non-empty string`);
+  else if (obj.text.length > max) out.push(`${where}: text is ${obj.text.length} characters, more than ${max}`);
+  if (obj.type === 'mrkdwn' && 'emoji' in obj) out.push(`${where}: emoji is only allowed on plain_text`);
+}
+
+function checkId(value: unknown, where: string, out: string[]): void {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID)) {
+    out.push(`${where}: must be 1-${MAX_ID} characters`);
+  }
+}
+
+function checkElement(el: any, where: string, out: string[]): void {
+  if (!el || typeof el !== 'object') return void out.push(`${where}: element missing`);
+  checkId(el.action_id, `${where}.action_id`, out);
+  if (el.type === 'button') {
+    checkText(el.text, `${where}.text`, MAX_BUTTON_TEXT, out, true);
+    if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > MAX_BUTTON_VALUE)) out.push(`${where}.value: more than ${MAX_BUTTON_VALUE} characters`);
+    if (el.url !== undefined && (typeof el.url !== 'string' || el.url.length > MAX_BUTTON_URL)) out.push(`${where}.url: more than ${MAX_BUTTON_URL} characters`);
+    if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') out.push(`${where}.style: must be primary or danger`);
+  } else if (el.type === 'image') {
+    if (typeof el.image_url !== 'string' || typeof el.alt_text !== 'string') out.push(`${where}: image needs image_url and alt_text`);
+  } else if (!['overflow', 'static_select', 'users_select', 'conversations_select', 'channels_select', 'datepicker'].includes(el.type)) {
+    out.push(`${where}: unsupported element type ${el.type}`);
+  }
+}
+
+function checkBlock(block: any, where: string, out: string[]): void {
+  if (!block || typeof block !== 'object') return void out.push(`${where}: not an object`);
+  checkId(block.block_id, `${where}.block_id`, out);
+  switch (block.type) {
+    case 'header':
+      checkText(block.text, `${where}.text`, MAX_HEADER_TEXT, out, true);
+      break;
+    case 'section':
+      if (block.text === undefined && block.fields === undefined) out.push(`${where}: section needs text or fields`);
+      if (block.text !== undefined) checkText(block.text, `${where}.text`, MAX_SECTION_TEXT, out);
+      if (block.fields !== undefined) {
+        if (!Array.isArray(block.fields) || block.fields.length === 0 || block.fields.length > MAX_SECTION_FIELDS) {
+          out.push(`${where}.fields: must hold 1-${MAX_SECTION_FIELDS} items`);
+        } else {
+          block.fields.forEach((f: any, i: number) => checkText(f, `${where}.fields[${i}]`, MAX_FIELD_TEXT, out));
+        }
+      }
+      if (block.accessory !== undefined) checkElement(block.accessory, `${where}.accessory`, out);
+      break;
+    case 'context':
+      if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > MAX_CONTEXT_ELEMENTS) {
+        out.push(`${where}.elements: must hold 1-${MAX_CONTEXT_ELEMENTS} items`);
+      } else {
+        block.elements.forEach((e: any, i: number) =>
+          e?.type === 'image' ? checkElement(e, `${where}.elements[${i}]`, out) : checkText(e, `${where}.elements[${i}]`, MAX_SECTION_TEXT, out),
+        );
+      }
+      break;
+    case 'actions':
+      if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > MAX_ACTIONS_ELEMENTS) {
+        out.push(`${where}.elements: must hold 1-${MAX_ACTIONS_ELEMENTS} items`);
+      } else {
+        block.elements.forEach((e: any, i: number) => checkElement(e, `${where}.elements[${i}]`, out));
+      }
+      break;
+    case 'divider':
+      break;
+    case 'image':
+      checkElement(block, where, out);
+      break;
+    case 'rich_text':
+      if (!Array.isArray(block.elements)) out.push(`${where}.elements: missing`);
+      break;
+    default:
+      out.push(`${where}: unsupported block type ${block.type}`);
+  }
+}
+
+/** Violations of Slack's limits in a list of blocks on a message (≤ 50) or a view (≤ 100). */
+export function blockKitViolations(blocks: unknown, surface: 'message' | 'view'): string[] {
+  const out: string[] = [];
+  if (blocks === undefined) return out;
+  if (!Array.isArray(blocks)) return ['blocks: must be an array'];
+  const max = surface === 'message' ? MAX_MESSAGE_BLOCKS : MAX_VIEW_BLOCKS;
+  if (blocks.length > max) out.push(`blocks: ${blocks.length} blocks, more than ${max}`);
+  blocks.forEach((b, i) => checkBlock(b, `blocks[${i}]`, out));
+  const ids = blocks.map((b: any) => b?.block_id).filter(Boolean);
+  if (new Set(ids).size !== ids.length) out.push('blocks: duplicate block_id');
+  return out;
+}
+
+function messageViolations(args: Record<string, any>): string[] {
+  const out = blockKitViolations(args.blocks, 'message');
+  if (typeof args.text !== 'string' || args.text.length === 0) out.push('text: missing (the notification fallback)');
+  else if (args.text.length > MAX_MESSAGE_TEXT) out.push(`text: more than ${MAX_MESSAGE_TEXT} characters`);
+  return out;
+}
+
+function viewViolations(view: any): string[] {
+  if (!view || typeof view !== 'object') return ['view: missing'];
+  const out = blockKitViolations(view.blocks, 'view');
+  if (view.type !== 'home') out.push(`view.type: must be home for views.publish, got ${view.type}`);
+  if (view.private_metadata !== undefined && String(view.private_metadata).length > MAX_PRIVATE_METADATA) out.push('view.private_metadata: too long');
+  checkId(view.callback_id, 'view.callback_id', out);
+  checkId(view.external_id, 'view.external_id', out);
+  return out;
+}
+
+/** Form fields as Slack's SDK sends them (nested values JSON-encoded), or a JSON body. */
+function parseArgs(body: string, contentType: string | undefined): Record<string, any> {
+  if (contentType?.includes('application/json')) return body ? JSON.parse(body) : {};
+  const args: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+  }
+  return args;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: any[];
+  threadTs?: string;
+}
+
+export class SlackApiStandIn {
+  readonly calls: RecordedCall[] = [];
+  readonly responseUrlPosts: ResponseUrlPost[] = [];
+  /** channel → ts → message, as edited. */
+  readonly messages = new Map<string, Map<string, StoredMessage>>();
+  /** user → the last published home view. */
+  readonly homeViews = new Map<string, any>();
+  /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
+  readonly notInChannel = new Set<string>();
+  /** User group id → member user ids. */
+  readonly usergroups = new Map<string, string[]>();
+  private readonly rateLimited = new Map<string, number>();
+  private readonly delays = new Map<string, number>();
+  private tsCounter = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly token: string,
+  ) {}
+
+  static async start(options: { token: string }): Promise<SlackApiStandIn> {
+    const server = createServer();
+    const standIn = new SlackApiStandIn(server, options.token);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      standIn.handle(req, res).catch((err) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return standIn;
+  }
+
+  private get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The Web API base URL (what SLACK_API_URL is set to). */
+  get url(): string {
+    return `${this.origin}/api/`;
+  }
+
+  /** A response_url that records what is POSTed to it. */
+  responseUrl(id = 'r1'): string {
+    return `${this.origin}/response/${id}`;
+  }
+
+  /** The next `times` calls of `method` answer HTTP 429 with Retry-After: 1. */
+  rateLimit(method: string, times = 1): void {
+    this.rateLimited.set(method, times);
+  }
+
+  /** Calls of `method` are answered after `ms`. */
+  delay(method: string, ms: number): void {
+    this.delays.set(method, ms);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Every violation of Block Kit limits seen so far, with where it was seen. */
+  allViolations(): string[] {
+    return [
+      ...this.calls.flatMap((c) => c.violations.map((v) => `${c.method}: ${v}`)),
+      ...this.responseUrlPosts.flatMap((p) => p.violations.map((v) => `response_url ${p.id}: ${v}`)),
+    ];
+  }
+
+  /** Resolves when `predicate` holds (checked every 20 ms), failing after `timeoutMs`. */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responseUrlPosts.length = 0;
+    this.messages.clear();
+    this.homeViews.clear();
+    this.notInChannel.clear();
+    this.usergroups.clear();
+    this.rateLimited.clear();
+    this.delays.clear();
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const path = new URL(req.url ?? '/', this.origin).pathname;
+    const body = await readBody(req);
+    if (req.method === 'POST' && path.startsWith('/response/')) {
+      const parsed = JSON.parse(body);
+      this.responseUrlPosts.push({ id: path.slice('/response/'.length), body: parsed, at, violations: messageViolations(parsed) });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (req.method !== 'POST' || !path.startsWith('/api/')) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const args = parseArgs(body, req.headers['content-type']);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : typeof args.token === 'string' ? args.token : undefined;
+    const call: RecordedCall = { method, args, token, at, outcome: 'ok', violations: [] };
+    this.calls.push(call);
+
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    const limited = this.rateLimited.get(method) ?? 0;
+    if (limited > 0) {
+      this.rateLimited.set(method, limited - 1);
+      call.outcome = 'ratelimited';
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    const answer = this.answer(call);
+    if (!answer.ok) call.outcome = String(answer.error);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(answer));
+  }
+
+  private answer(call: RecordedCall): Record<string, unknown> {
+    if (!call.token) return { ok: false, error: 'not_authed' };
+    if (call.token !== this.token) return { ok: false, error: 'invalid_auth' };
+    const { args } = call;
+    const invalid = (violations: string[]) => {
+      call.violations = violations;
+      return { ok: false, error: 'invalid_blocks', errors: violations, response_metadata: { messages: violations.map((v) => `[ERROR] ${v}`) } };
+    };
+    switch (call.method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'ftr-bot', team_id: 'T0TEST', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage': {
+        if (this.notInChannel.has(args.channel)) return { ok: false, error: 'not_in_channel' };
+        const violations = messageViolations(args);
+        if (violations.length > 0) return invalid(violations);
+        const ts = `${Math.floor(Date.now() / 1000)}.${String((this.tsCounter += 1)).padStart(6, '0')}`;
+        const message: StoredMessage = { channel: args.channel, ts, text: args.text, blocks: args.blocks ?? [], threadTs: args.thread_ts };
+        if (!this.messages.has(args.channel)) this.messages.set(args.channel, new Map());
+        this.messages.get(args.channel)!.set(ts, message);
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks } };
+      }
+      case 'chat.update': {
+        const message = this.messages.get(args.channel)?.get(args.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        const violations = messageViolations(args);
+        if (violations.length > 0) return invalid(violations);
+        message.text = args.text;
+        message.blocks = args.blocks ?? [];
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
+      case 'views.publish': {
+        const violations = viewViolations(args.view);
+        if (violations.length > 0) return invalid(violations);
+        this.homeViews.set(args.user_id, args.view);
+        return { ok: true, view: { id: 'V0TEST', ...args.view } };
+      }
+      case 'usergroups.users.list': {
+        const users = this.usergroups.get(args.usergroup);
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
