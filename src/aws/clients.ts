@@ -71,15 +71,17 @@ export class AwsAccess {
   }
 
   private create<C extends SdkClient>(Ctor: SdkClientConstructor<C>, region: string): C {
-    const overridden = this.hasEndpointOverride(Ctor.name);
+    const override = this.endpointOverride(Ctor.name);
     const client = new Ctor({
       region,
       credentials: this.credentials,
       maxAttempts: this.options.maxAttempts ?? 6,
       retryMode: this.options.retryMode ?? 'adaptive',
       requestHandler: this.requestHandler,
-      // A local endpoint has no per-bucket host names.
-      ...(Ctor.name === 'S3Client' && overridden ? { forcePathStyle: true } : {}),
+      // A local endpoint has no per-bucket host names; a bucket asked in the wrong region redirects.
+      ...(Ctor.name === 'S3Client' ? { followRegionRedirects: true, ...(override ? { forcePathStyle: true } : {}) } : {}),
+      // S3 Control's endpoint rules put the account id into the host name, which a local endpoint does not have.
+      ...(Ctor.name === 'S3ControlClient' && override ? { endpointProvider: () => ({ url: new URL(override) }) } : {}),
     });
     const service = Ctor.name.replace(/Client$/, '').toLowerCase();
     client.middlewareStack.add(
@@ -89,25 +91,12 @@ export class AwsAccess {
       },
       { step: 'deserialize', name: 'ftrRequestCounter', override: true },
     );
-    if (Ctor.name === 'S3ControlClient' && overridden) {
-      client.middlewareStack.add(
-        (next: any) => async (args: any) => {
-          // S3 Control prefixes the host with the account id; a local endpoint has no such host.
-          const request = args.request;
-          if (request?.hostname) {
-            request.hostname = String(request.hostname).replace(/^\d{12}\./, '');
-            if (request.headers?.host) request.headers.host = String(request.headers.host).replace(/^\d{12}\./, '');
-          }
-          return next(args);
-        },
-        { step: 'build', name: 'ftrS3ControlLocalHost', override: true },
-      );
-    }
     return client;
   }
 
-  private hasEndpointOverride(ctorName: string): boolean {
+  /** The endpoint set through `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`, as the SDK reads them. */
+  private endpointOverride(ctorName: string): string | undefined {
     const suffix = ENDPOINT_ENV_SUFFIX[ctorName] ?? ctorName.replace(/Client$/, '').toUpperCase();
-    return Boolean(this.env.AWS_ENDPOINT_URL || this.env[`AWS_ENDPOINT_URL_${suffix}`]);
+    return this.env[`AWS_ENDPOINT_URL_${suffix}`] || this.env.AWS_ENDPOINT_URL || undefined;
   }
 }

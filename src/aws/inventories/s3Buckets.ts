@@ -1,5 +1,6 @@
 import { GetBucketLocationCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
+import { isErrorNamed } from '../errors';
 import { defineInventory } from '../inventory';
 
 export interface BucketInfo {
@@ -31,13 +32,23 @@ export const s3Buckets = defineInventory<BucketInfo[]>('s3.buckets', 'global', a
   } while (token);
   // Older endpoints (and emulators) omit BucketRegion; ask those buckets for their location.
   const limit = pLimit(16);
-  return Promise.all(
+  const located = await Promise.all(
     listed.map((b) =>
-      limit(async () => {
-        const home =
-          b.region ?? locationToRegion((await s3.send(new GetBucketLocationCommand({ Bucket: b.name }))).LocationConstraint);
+      limit(async (): Promise<BucketInfo | undefined> => {
+        let home = b.region;
+        if (!home) {
+          try {
+            home = locationToRegion((await s3.send(new GetBucketLocationCommand({ Bucket: b.name }))).LocationConstraint);
+          } catch (err) {
+            // Deleted since the listing: nothing left to evaluate.
+            if (isErrorNamed(err, 'NoSuchBucket')) return undefined;
+            // Location unreadable: per-bucket calls start at the home region and follow S3's redirect.
+            home = region;
+          }
+        }
         return { name: b.name, arn: `arn:aws:s3:::${b.name}`, region: home, creationDate: b.creationDate };
       }),
     ),
   );
+  return located.filter((b): b is BucketInfo => b !== undefined);
 });

@@ -5,14 +5,13 @@ import { s3AccountPublicAccessBlock } from '../../../src/checks/s3/accountPublic
 import { s3BucketAccessLevelInventory } from '../../../src/checks/s3/bucketAccessLevelInventory';
 import { s3BucketPublicAccessRestricted } from '../../../src/checks/s3/bucketPublicAccess';
 import { ACCOUNT_ID, resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
-import { awsError, createBucket, overrideBucketCall, pointS3ControlAtMoto, publicRead, putBucketPolicy } from './support';
+import { awsError, createBucket, overrideBucketCall, publicRead, putBucketPolicy } from './support';
 
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 const checks = [s3AccountPublicAccessBlock, s3BucketPublicAccessRestricted, s3BucketAccessLevelInventory];
 
 describe('S3 exposure checks (FTR-10.1, FTR-10.2) against moto', () => {
   let aws: AwsAccess;
-  beforeAll(pointS3ControlAtMoto);
   beforeEach(async () => {
     await resetMoto();
     aws = testAccess();

@@ -1,10 +1,9 @@
 import { dataprotectionChecks } from '../../../src/checks/dataprotection';
 import { s3Checks } from '../../../src/checks/s3';
 import { resetMoto, scanChecks, testAccess } from '../../support/aws';
-import { createBucket, pointS3ControlAtMoto } from './support';
+import { createBucket } from './support';
 
 describe('per-bucket configuration is read once per scan', () => {
-  beforeAll(pointS3ControlAtMoto);
   beforeEach(resetMoto);
 
   it('asks each bucket each question once, however many checks use the answer', async () => {

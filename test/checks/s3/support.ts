@@ -1,14 +1,5 @@
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsAccess } from '../../../src/aws/clients';
-import { motoUrl } from '../../support/aws';
-
-/**
- * S3 Control puts the account id in front of the endpoint host; with moto on a bare IP
- * address the SDK cannot even build that URL, so S3 Control talks to moto by host name.
- */
-export function pointS3ControlAtMoto(): void {
-  process.env.AWS_ENDPOINT_URL_S3_CONTROL = motoUrl().replace('127.0.0.1', 'localhost');
-}
 
 export async function createBucket(aws: AwsAccess, name: string, region = 'us-east-1'): Promise<string> {
   await aws.client(S3Client, region).send(
