@@ -8,8 +8,8 @@ const slackPrincipal = z
   .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user ID (U… or W…) or user group ID (S…), not a name');
 
 /**
- * Who may start scans and use state-changing commands. Safe default: nobody. With no admins,
- * everyone can read results, and only scheduled scans refresh them.
+ * Who may start scans and use state-changing commands. With no admins named, everyone in the
+ * workspace may (a new install works with just its Slack secrets); naming admins restricts them.
  */
 export const rolesSchema = z
   .object({

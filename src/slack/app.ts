@@ -160,7 +160,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       } catch (err) {
         throw startupError(err, settings);
       }
-      if (!roles.configured) logger.warn('roles.admins is empty: everyone is read-only and only scheduled scans refresh results');
+      if (!roles.configured) logger.warn('roles.admins is empty: everyone in the workspace may start scans; name admins in FTR_CONFIG to restrict them');
       if (settings.appToken) {
         await app.start();
         logger.info({ mode: 'socket', healthPort: settings.port }, 'Slack app started');

@@ -10,7 +10,9 @@ interface GroupMembers {
 /**
  * Who is an FTR admin: users named in `roles.admins`, and members of the user groups named
  * there (asked with usergroups.users.list, cached for `cacheMs`). When membership cannot be
- * read, the user is treated as not an admin: refusing is the safe failure.
+ * read, the user is treated as not an admin: refusing is the safe failure. With no admins
+ * configured at all, everyone in the workspace is an admin, so that a new install needs only
+ * its two Slack secrets; naming admins restricts scans to them.
  */
 export class Roles {
   private readonly users: Set<string>;
@@ -35,6 +37,8 @@ export class Roles {
   }
 
   async isAdmin(userId: string): Promise<boolean> {
+    // No roles configured: a fresh install works for its workspace out of the box.
+    if (!this.configured) return true;
     if (this.users.has(userId)) return true;
     for (const group of this.groups) {
       if ((await this.groupMembers(group))?.has(userId)) return true;
