@@ -1,5 +1,5 @@
 import type { SlashCommand } from '../src/slack/command';
-import { NewMessageDisplay, showStatus } from '../src/slack/status';
+import { showStatusForCommand } from '../src/slack/status';
 
 /** `/ftr status [section]`: the posture per section, from a recent scan or a new one. */
 export const status: SlashCommand = {
@@ -7,14 +7,5 @@ export const status: SlashCommand = {
   usage: '/ftr status [section]',
   summary: 'FTR readiness per section, with the most important failures; scans first when the last scan is old (admins).',
   adminOnly: false,
-  async run(ctx) {
-    await showStatus({
-      services: ctx.services,
-      display: new NewMessageDisplay(ctx.conversation),
-      tellRequester: (message) => ctx.conversation.ephemeral(message),
-      section: ctx.args || undefined,
-      force: false,
-      isAdmin: await ctx.isAdmin(),
-    });
-  },
+  run: async (ctx) => showStatusForCommand(ctx, { force: false, isAdmin: await ctx.isAdmin() }),
 };

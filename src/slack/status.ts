@@ -1,7 +1,7 @@
 import { ScanSetupError } from '../cli/scanCommand';
 import type { ScanReport } from '../engine/scan';
 import { errorMessage, scanProgressMessage, statusMessage, type SlackMessage } from './blocks';
-import type { SlackServices } from './command';
+import type { CommandContext, SlackServices } from './command';
 import type { Conversation, PostedMessage } from './conversation';
 import { followScan, ShuttingDownError } from './followScan';
 
@@ -96,5 +96,16 @@ export async function showStatus(input: {
     },
     done: (report) => display.show(render(report)),
     failed: (err) => display.show(errorMessage({ what: `scan ${accountId}`, reason: userFacingReason(err) })),
+  });
+}
+
+/** A slash command's status answer: a new message in its channel, refusals to the requester. */
+export async function showStatusForCommand(ctx: CommandContext, options: { force: boolean; isAdmin: boolean }): Promise<void> {
+  await showStatus({
+    services: ctx.services,
+    display: new NewMessageDisplay(ctx.conversation),
+    tellRequester: (message) => ctx.conversation.ephemeral(message),
+    section: ctx.args || undefined,
+    ...options,
   });
 }
