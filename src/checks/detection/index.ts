@@ -1,3 +1,16 @@
 import type { Check } from '../../core/types';
+import { configRecorderEnabled } from './configRecorder';
+import { elbv2AccessLogsEnabled } from './elbAccessLogs';
+import { guardDutyEnabled } from './guardDutyEnabled';
+import { guardDutyFindingsRouted } from './guardDutyFindingAlerts';
+import { securityHubEnabled } from './securityHubEnabled';
+import { vpcFlowLogsEnabled } from './vpcFlowLogs';
 
-export const detectionChecks: Check[] = [];
+export const detectionChecks: Check[] = [
+  guardDutyEnabled,
+  securityHubEnabled,
+  vpcFlowLogsEnabled,
+  elbv2AccessLogsEnabled,
+  configRecorderEnabled,
+  guardDutyFindingsRouted,
+];
