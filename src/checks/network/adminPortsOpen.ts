@@ -5,8 +5,6 @@ import { quote } from '../define';
 
 /** Remote administration, file sharing and database ports that must never face the whole internet. */
 export const ADMIN_AND_DATABASE_PORTS: ReadonlyArray<{ port: number; service: string }> = [
-  { port: 20, service: 'FTP data' },
-  { port: 21, service: 'FTP' },
   { port: 22, service: 'SSH' },
   { port: 23, service: 'Telnet' },
   { port: 135, service: 'Microsoft RPC' },
@@ -15,30 +13,19 @@ export const ADMIN_AND_DATABASE_PORTS: ReadonlyArray<{ port: number; service: st
   { port: 139, service: 'NetBIOS' },
   { port: 445, service: 'SMB' },
   { port: 1433, service: 'SQL Server' },
-  { port: 1434, service: 'SQL Server' },
   { port: 1521, service: 'Oracle' },
   { port: 2049, service: 'NFS' },
-  { port: 2375, service: 'Docker' },
-  { port: 2376, service: 'Docker' },
-  { port: 2483, service: 'Oracle' },
-  { port: 2484, service: 'Oracle' },
   { port: 3306, service: 'MySQL' },
   { port: 3389, service: 'RDP' },
   { port: 5432, service: 'PostgreSQL' },
   { port: 5439, service: 'Redshift' },
-  { port: 5601, service: 'Kibana' },
   { port: 5985, service: 'WinRM' },
   { port: 5986, service: 'WinRM' },
   { port: 6379, service: 'Redis' },
-  { port: 7199, service: 'Cassandra' },
-  { port: 9042, service: 'Cassandra' },
-  { port: 9092, service: 'Kafka' },
-  { port: 9160, service: 'Cassandra' },
   { port: 9200, service: 'Elasticsearch' },
   { port: 9300, service: 'Elasticsearch' },
   { port: 11211, service: 'Memcached' },
   { port: 27017, service: 'MongoDB' },
-  { port: 27018, service: 'MongoDB' },
 ];
 
 const OPEN_TO_INTERNET = new Set(['0.0.0.0/0', '::/0']);
