@@ -16,6 +16,8 @@ export interface TrailSelectors {
   arn: string;
   name: string;
   homeRegion: string;
+  /** The trail as DescribeTrails returned it (multi-region, bucket, validation, organization). */
+  trail: Trail;
   isLogging: Fact<boolean>;
   selectors: Fact<{ basic: EventSelector[]; advanced: AdvancedEventSelector[] }>;
 }
@@ -47,7 +49,7 @@ function trailDetails(ctx: CheckContext, trail: Trail): Promise<TrailSelectors> 
         return { basic: out.EventSelectors ?? [], advanced: out.AdvancedEventSelectors ?? [] };
       }),
     ]);
-    return { arn, name: trail.Name ?? arn, homeRegion, isLogging, selectors };
+    return { arn, name: trail.Name ?? arn, homeRegion, trail, isLogging, selectors };
   });
 }
 

@@ -1,3 +1,5 @@
 import type { Check } from '../../core/types';
+import { backupPlansProtectResources } from './backupPlans';
+import { backupRestoreTested } from './restoreTests';
 
-export const backupChecks: Check[] = [];
+export const backupChecks: Check[] = [backupPlansProtectResources, backupRestoreTested];
