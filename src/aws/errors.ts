@@ -28,6 +28,10 @@ export function describeError(err: unknown): string {
   const name = errorName(err);
   const raw = err instanceof Error ? err.message : String(err);
   const message = raw.split('\n')[0].trim().slice(0, 300);
+  if (err instanceof SyntaxError || /Deserialization error/.test(raw)) {
+    const status = httpStatus(err) ?? (err as { $response?: { statusCode?: number } }).$response?.statusCode;
+    return `the endpoint answered with something that is not an AWS response${status ? ` (HTTP ${status})` : ''}, so it may not support this API`;
+  }
   if (isAccessDenied(err)) return `access denied (${name}${message && message !== name ? `: ${message}` : ''})`;
   if (!message || message === name) return name;
   return name === 'Error' ? message : `${name}: ${message}`;

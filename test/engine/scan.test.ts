@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetAccountSummaryCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { DescribeSeverityLevelsCommand, SupportClient } from '@aws-sdk/client-support';
 import { AwsAccess } from '../../src/aws/clients';
 import { defineInventory } from '../../src/aws/inventory';
 import { DEFAULT_THRESHOLDS } from '../../src/config/thresholds';
@@ -145,5 +146,35 @@ describe('scan engine', () => {
     const report = await scanChecks(checks);
     expect(report.summary.awsRequests).toEqual({ total: 1, byOperation: { 'iam:ListUsers': 1 } });
     expect(report.summary.PASS).toBe(4);
+  });
+});
+
+describe('errors a check reports', () => {
+  it('explains an answer that is not an AWS response (an endpoint without the API) in one line', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<!doctype html><title>404</title>');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const saved = process.env.AWS_ENDPOINT_URL_SUPPORT;
+    process.env.AWS_ENDPOINT_URL_SUPPORT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const aws = new AwsAccess({ maxAttempts: 1 });
+    try {
+      const probe = check('html_probe', async (ctx) => {
+        await ctx.aws.client(SupportClient, ctx.homeRegion).send(new DescribeSeverityLevelsCommand({}));
+        return [];
+      });
+      const [result] = (await scanChecks([probe], { aws })).results;
+      expect(result.status).toBe('ERROR');
+      expect(result.message).toBe('Could not evaluate: the endpoint answered with something that is not an AWS response (HTTP 404), so it may not support this API.');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_SUPPORT;
+      else process.env.AWS_ENDPOINT_URL_SUPPORT = saved;
+      aws.destroy();
+      server.close();
+    }
   });
 });
