@@ -67,15 +67,7 @@ const round = (ms) => Math.round(ms * 10) / 10;
 /** The load generator: moto, the Web API stand-in, the app process, and the measurement. */
 async function bench() {
   // The Web API stand-in and the request signer are the tests' own TypeScript helpers.
-  const swc = require('@swc/core');
-  require.extensions['.ts'] = (module, filename) => {
-    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-      filename,
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'commonjs' },
-    });
-    module._compile(code, filename);
-  };
+  require('../test/support/tsRequireHook').registerTypeScript();
   const { startMoto } = require('../test/support/moto');
   const { SlackApiStandIn } = require('../test/support/slackApi.ts');
   const { postSigned, slashCommand } = require('../test/support/slackRequests.ts');

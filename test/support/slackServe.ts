@@ -10,16 +10,7 @@ const ROOT = resolve(__dirname, '..', '..');
 
 // What bin/ftr.js does, with a require hook that compiles .ts files as the Jest transform does.
 const BOOT = `
-const swc = require('@swc/core');
-const fs = require('node:fs');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
+require('./test/support/tsRequireHook.js').registerTypeScript();
 require('./src/cli/main.ts').main(['serve']).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write('ftr: ' + (err && err.message ? err.message : String(err)) + '\\n'); process.exitCode = 1; },
