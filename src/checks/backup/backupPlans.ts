@@ -19,6 +19,7 @@ export const backupPlansProtectResources: Check = {
     }
     const protectedCount = await protectedResourceCount(ctx);
     return plans.map((plan): Finding => {
+      if (plan.error) return { resource: plan.arn, status: 'ERROR', message: `Backup plan ${plan.name} could not be read (${plan.error}).` };
       const gaps = [plan.rules.length === 0 ? 'no rule' : undefined, plan.selections === 0 ? 'no resource selection' : undefined].filter(Boolean);
       if (gaps.length > 0) return { resource: plan.arn, status: 'FAIL', message: `Backup plan ${plan.name} has ${gaps.join(' and ')}, so it backs nothing up.` };
       return {

@@ -7,11 +7,14 @@ import {
   type BackupRule,
 } from '@aws-sdk/client-backup';
 import pLimit from 'p-limit';
+import { describeError } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
 
 export interface BackupPlanFacts {
   arn: string;
   name: string;
+  /** Why the plan's rules or selections could not be read; the other plans are still evaluated. */
+  error?: string;
   rules: BackupRule[];
   selections: number;
 }
@@ -28,11 +31,15 @@ export const backupPlans = defineInventory<BackupPlanFacts[]>('backup.plans', 'r
   const limit = pLimit(8);
   return Promise.all(
     listed.map((p) =>
-      limit(async () => {
-        const plan = await client.send(new GetBackupPlanCommand({ BackupPlanId: p.id }));
-        let selections = 0;
-        for await (const page of paginateListBackupSelections({ client }, { BackupPlanId: p.id })) selections += page.BackupSelectionsList?.length ?? 0;
-        return { arn: p.arn, name: p.name, rules: plan.BackupPlan?.Rules ?? [], selections };
+      limit(async (): Promise<BackupPlanFacts> => {
+        try {
+          const plan = await client.send(new GetBackupPlanCommand({ BackupPlanId: p.id }));
+          let selections = 0;
+          for await (const page of paginateListBackupSelections({ client }, { BackupPlanId: p.id })) selections += page.BackupSelectionsList?.length ?? 0;
+          return { arn: p.arn, name: p.name, rules: plan.BackupPlan?.Rules ?? [], selections };
+        } catch (err) {
+          return { arn: p.arn, name: p.name, error: describeError(err), rules: [], selections: 0 };
+        }
       }),
     ),
   );

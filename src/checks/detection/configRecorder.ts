@@ -19,7 +19,8 @@ function coverage(recorder: ConfigRecorder['recorder']): { ok: boolean; what: st
 }
 
 function judgeRecorder(region: string, { recorder, status }: ConfigRecorder): Finding {
-  const resource = recorder.arn ?? 'account';
+  // Older recorders and some endpoints report no ARN; the name is unique within the region.
+  const resource = recorder.arn ?? recorder.name ?? 'account';
   const name = `AWS Config recorder ${recorder.name ?? '(unnamed)'} in ${region}`;
   if (!status || status.recording === undefined) return { resource, status: 'ERROR', message: `${name} did not report whether it is recording.` };
   if (!status.recording) return { resource, status: 'FAIL', message: `${name} is stopped, so configuration changes are not recorded.` };

@@ -10,13 +10,14 @@ const ATTRIBUTE_CALL_CONCURRENCY = 8;
 
 async function judgeAccessLogs(ctx: CheckContext, lb: LoadBalancer): Promise<Finding> {
   const resource = lb.LoadBalancerArn!;
-  const label = `Load balancer ${lb.LoadBalancerName ?? resource}`;
+  const name = lb.LoadBalancerName ?? resource;
+  const label = `Load balancer ${name}`;
   let attributes: Map<string, string | undefined>;
   try {
     const out = await ctx.aws.client(ElasticLoadBalancingV2Client, ctx.region).send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: resource }));
     attributes = new Map((out.Attributes ?? []).map((a) => [a.Key ?? '', a.Value]));
   } catch (err) {
-    return { resource, status: 'ERROR', message: `Could not read the attributes of ${label}: ${describeError(err)}.` };
+    return { resource, status: 'ERROR', message: `Could not read the attributes of load balancer ${name}: ${describeError(err)}.` };
   }
   const enabled = attributes.get('access_logs.s3.enabled');
   if (enabled === undefined) return { resource, status: 'ERROR', message: `${label} did not report whether access logging is on.` };

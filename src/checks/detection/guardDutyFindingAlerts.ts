@@ -1,7 +1,7 @@
 import type { Rule } from '@aws-sdk/client-eventbridge';
 import { describeError } from '../../aws/errors';
 import { defaultBusRules, ruleTargets } from '../../aws/inventories/eventRules';
-import type { Check } from '../../core/types';
+import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 
 /** The fields of a GuardDuty finding event that an event pattern may constrain. */
@@ -68,16 +68,16 @@ export const guardDutyFindingsRouted: Check = {
         }
       }),
     );
-    const routed = routings.filter((r) => r.targets && r.targets.length > 0);
-    if (routed.length > 0) {
-      const described = routed.map((r) => `rule ${r.rule.Name} → ${r.targets!.join(', ')}`).join('; ');
-      return [{ resource: 'account', status: 'PASS', message: `GuardDuty findings in ${ctx.region} are delivered by EventBridge ${described}.` }];
-    }
-    const unreadable = routings.filter((r) => r.error);
-    if (unreadable.length > 0) {
-      const reasons = unreadable.map((r) => `${r.rule.Name} (${r.error})`).join('; ');
-      return [{ resource: 'account', status: 'ERROR', message: `Could not list the targets of the GuardDuty rules in ${ctx.region}: ${reasons}.` }];
-    }
+    // Each enabled GuardDuty rule is evidence of its own: PASS when it delivers somewhere, ERROR when its targets are unknown.
+    const evaluated = routings.flatMap(({ rule, targets, error }): Finding[] => {
+      const resource = rule.Arn ?? rule.Name!;
+      if (error) return [{ resource, status: 'ERROR', message: `Could not list the targets of EventBridge rule ${rule.Name} in ${ctx.region}: ${error}.` }];
+      if (targets && targets.length > 0) {
+        return [{ resource, status: 'PASS', message: `EventBridge rule ${rule.Name} delivers GuardDuty findings in ${ctx.region} to ${targets.join(', ')}.` }];
+      }
+      return [];
+    });
+    if (evaluated.length > 0) return evaluated;
     const notes = [
       ...candidates.filter((r) => !isEnabled(r)).map((r) => `rule ${r.Name} is ${(r.State ?? 'in an unknown state').toLowerCase()}`),
       ...routings.map((r) => `rule ${r.rule.Name} has no targets`),

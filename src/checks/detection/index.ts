@@ -9,8 +9,8 @@ import { vpcFlowLogsEnabled } from './vpcFlowLogs';
 export const detectionChecks: Check[] = [
   guardDutyEnabled,
   securityHubEnabled,
-  vpcFlowLogsEnabled,
-  elbv2AccessLogsEnabled,
   configRecorderEnabled,
   guardDutyFindingsRouted,
+  vpcFlowLogsEnabled,
+  elbv2AccessLogsEnabled,
 ];

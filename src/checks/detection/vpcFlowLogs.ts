@@ -3,22 +3,18 @@ import { vpcArn, vpcs } from '../../aws/inventories/vpcs';
 import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
 
-/** VPC ids per DescribeFlowLogs resource-id filter, to stay within EC2's filter value limit. */
-const VPC_IDS_PER_FILTER = 100;
-
-/** The flow logs attached to the given VPCs, by VPC id. */
-async function vpcFlowLogs(ctx: CheckContext, vpcIds: string[]): Promise<Map<string, FlowLog[]>> {
-  const ec2 = ctx.aws.client(EC2Client, ctx.region);
-  const byVpc = new Map<string, FlowLog[]>();
-  for (let start = 0; start < vpcIds.length; start += VPC_IDS_PER_FILTER) {
-    const filter = [{ Name: 'resource-id', Values: vpcIds.slice(start, start + VPC_IDS_PER_FILTER) }];
-    for await (const page of paginateDescribeFlowLogs({ client: ec2 }, { Filter: filter, MaxResults: 1000 })) {
-      for (const log of page.FlowLogs ?? []) {
-        if (log.ResourceId) byVpc.set(log.ResourceId, [...(byVpc.get(log.ResourceId) ?? []), log]);
-      }
+/** Every flow log of the region by the resource it is attached to: one paged walk per region. */
+async function flowLogsByResource(ctx: CheckContext): Promise<Map<string, FlowLog[]>> {
+  const byResource = new Map<string, FlowLog[]>();
+  for await (const page of paginateDescribeFlowLogs({ client: ctx.aws.client(EC2Client, ctx.region) }, { MaxResults: 1000 })) {
+    for (const log of page.FlowLogs ?? []) {
+      if (!log.ResourceId) continue;
+      const attached = byResource.get(log.ResourceId);
+      if (attached) attached.push(log);
+      else byResource.set(log.ResourceId, [log]);
     }
   }
-  return byVpc;
+  return byResource;
 }
 
 /** A flow log that is on and whose deliveries are not failing. */
@@ -40,7 +36,7 @@ export const vpcFlowLogsEnabled: Check = {
   async run(ctx) {
     const regionVpcs = (await vpcs(ctx)).filter((v) => v.VpcId);
     if (regionVpcs.length === 0) return [];
-    const logs = await vpcFlowLogs(ctx, regionVpcs.map((v) => v.VpcId!));
+    const logs = await flowLogsByResource(ctx);
     return regionVpcs.map(({ VpcId: id }): Finding => {
       const resource = vpcArn(ctx.region, ctx.accountId, id!);
       const attached = logs.get(id!) ?? [];

@@ -1,6 +1,6 @@
-import type { Check } from '../../core/types';
+import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
-import { allTrails } from './trails';
+import { evaluateTrails } from './trails';
 
 export const cloudTrailLogFileValidation: Check = {
   id: 'cloudtrail_log_file_validation_enabled',
@@ -12,10 +12,12 @@ export const cloudTrailLogFileValidation: Check = {
   scope: 'global',
   kind: 'automated',
   async run(ctx) {
-    return (await allTrails(ctx)).map((t) =>
-      t.trail.LogFileValidationEnabled
-        ? { resource: t.arn, status: 'PASS', message: `Trail ${t.name} has log file validation on.` }
-        : { resource: t.arn, status: 'FAIL', message: `Trail ${t.name} has log file validation off, so changed or deleted log files go unnoticed.` },
+    return evaluateTrails(ctx, (trails) =>
+      trails.map((t): Finding =>
+        t.trail.LogFileValidationEnabled
+          ? { resource: t.arn, status: 'PASS', message: `Trail ${t.name} has log file validation on.` }
+          : { resource: t.arn, status: 'FAIL', message: `Trail ${t.name} has log file validation off, so changed or deleted log files go unnoticed.` },
+      ),
     );
   },
 };

@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
-import { allTrails, managementEventGap } from './trails';
+import { evaluateTrails, managementEventGap } from './trails';
 
 export const cloudTrailMultiRegionLogging: Check = {
   id: 'cloudtrail_multi_region_management_events',
@@ -13,21 +13,19 @@ export const cloudTrailMultiRegionLogging: Check = {
   scope: 'global',
   kind: 'automated',
   async run(ctx) {
-    const trails = await allTrails(ctx);
-    if (trails.length === 0) {
-      return [{ resource: 'account', status: 'FAIL', message: `No CloudTrail trail records events in the ${ctx.regions.length} scanned region(s).` }];
-    }
-    return trails.map((t): Finding => {
-      if (!t.isLogging.ok) return { resource: t.arn, status: 'ERROR', message: `The logging status of trail ${t.name} could not be read (${t.isLogging.error}).` };
-      const gaps: string[] = [];
-      if (!t.trail.IsMultiRegionTrail) gaps.push(`it covers only ${t.homeRegion}`);
-      if (!t.isLogging.value) gaps.push('it is not logging');
-      const eventGap = managementEventGap(t);
-      if (eventGap) gaps.push(eventGap);
-      if (!t.selectors.ok) return { resource: t.arn, status: 'ERROR', message: `Trail ${t.name}: ${eventGap}.` };
-      return gaps.length === 0
-        ? { resource: t.arn, status: 'PASS', message: `Trail ${t.name} is multi-region, logging, and records all read and write management events.` }
-        : { resource: t.arn, status: 'FAIL', message: `Trail ${t.name} falls short: ${gaps.join('; ')}.` };
-    });
+    return evaluateTrails(ctx, (trails) =>
+      trails.map((t): Finding => {
+        if (!t.isLogging.ok) return { resource: t.arn, status: 'ERROR', message: `The logging status of trail ${t.name} could not be read (${t.isLogging.error}).` };
+        const gaps: string[] = [];
+        if (!t.trail.IsMultiRegionTrail) gaps.push(`it covers only ${t.homeRegion}`);
+        if (!t.isLogging.value) gaps.push('it is not logging');
+        const eventGap = managementEventGap(t);
+        if (eventGap) gaps.push(eventGap);
+        if (!t.selectors.ok) return { resource: t.arn, status: 'ERROR', message: `Trail ${t.name}: ${eventGap}.` };
+        return gaps.length === 0
+          ? { resource: t.arn, status: 'PASS', message: `Trail ${t.name} is multi-region, logging, and records all read and write management events.` }
+          : { resource: t.arn, status: 'FAIL', message: `Trail ${t.name} falls short: ${gaps.join('; ')}.` };
+      }),
+    );
   },
 };

@@ -1,5 +1,5 @@
 import { trailsRecordingIn, type TrailSelectors } from '../../aws/inventories/trailEventSelectors';
-import type { CheckContext } from '../../core/types';
+import type { CheckContext, Finding } from '../../core/types';
 
 /** Every trail that records events in any scanned region, once each. */
 export async function allTrails(ctx: CheckContext): Promise<TrailSelectors[]> {
@@ -25,4 +25,19 @@ export function managementEventGap(t: TrailSelectors): string | undefined {
   if (basic.length === 0) return 'it has no event selectors';
   const all = basic.some((s) => s.IncludeManagementEvents !== false && (s.ReadWriteType ?? 'All') === 'All' && !(s.ExcludeManagementEventSources?.length));
   return all ? undefined : 'its event selectors do not record all read and write management events';
+}
+
+/**
+ * Evaluates every trail found across the scanned regions; with no trail at all the
+ * requirement is unmet, so the account fails rather than having nothing to evaluate.
+ */
+export async function evaluateTrails(
+  ctx: CheckContext,
+  evaluate: (trails: TrailSelectors[]) => Promise<Finding[]> | Finding[],
+): Promise<Finding[]> {
+  const trails = await allTrails(ctx);
+  if (trails.length === 0) {
+    return [{ resource: 'account', status: 'FAIL', message: `No CloudTrail trail records events in the ${ctx.regions.length} scanned region(s).` }];
+  }
+  return evaluate(trails);
 }

@@ -39,12 +39,16 @@ describe('backup checks', () => {
     // Plans and rules live in moto; moto has no backup selections or protected resources, so those are stubbed.
     const complete = await plan('production');
     const empty = await plan('forgotten');
+    const unreadable = await plan('restricted');
     const mock = mockClient(BackupClient);
     mock.send.callThrough();
     mock.on(ListBackupSelectionsCommand, { BackupPlanId: complete.id }).resolves({
       BackupSelectionsList: [{ SelectionId: 'sel-1', SelectionName: 'prod', BackupPlanId: complete.id, IamRoleArn: 'arn:aws:iam::123456789012:role/backup' }],
     });
     mock.on(ListBackupSelectionsCommand, { BackupPlanId: empty.id }).resolves({ BackupSelectionsList: [] });
+    mock
+      .on(ListBackupSelectionsCommand, { BackupPlanId: unreadable.id })
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
     mock.on(ListProtectedResourcesCommand).resolves({
       Results: [{ ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders', ResourceType: 'DynamoDB' }],
     });
@@ -56,6 +60,10 @@ describe('backup checks', () => {
       const emptyResult = resultFor(report, 'backup_plans_protect_resources', empty.arn);
       expect(emptyResult.status).toBe('FAIL');
       expect(emptyResult.message).toContain('no resource selection');
+      // One unreadable plan is an ERROR for that plan only.
+      const unreadableResult = resultFor(report, 'backup_plans_protect_resources', unreadable.arn);
+      expect(unreadableResult.status).toBe('ERROR');
+      expect(unreadableResult.message).toContain('access denied');
     } finally {
       mock.restore();
     }

@@ -19,17 +19,40 @@ describe('eventbridge_guardduty_findings_routed (WAS-IR-2, WAS-DET-3) against mo
     if (targets.length > 0) await events.send(new PutTargetsCommand({ Rule: input.Name, Targets: targets.map((Arn, i) => ({ Id: `t${i}`, Arn })) }));
   }
 
-  it('passes a region whose enabled rule sends GuardDuty findings to a target, naming rule and target', async () => {
+  const ruleArn = (name: string) => `arn:aws:events:us-east-1:${ACCOUNT_ID}:rule/${name}`;
+  const queue = `arn:aws:sqs:us-east-1:${ACCOUNT_ID}:ftr-alerts`;
+
+  it('passes each enabled rule that sends GuardDuty findings to a target, naming its targets, and fails a region without one', async () => {
     await rule({ Name: 'ec2-state', EventPattern: JSON.stringify({ source: ['aws.ec2'] }) }, [topic]);
     await rule({ Name: 'guardduty-to-slack', EventPattern: JSON.stringify({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] }) }, [topic]);
+    await rule({ Name: 'guardduty-to-bot', EventPattern: JSON.stringify({ source: ['aws.guardduty'] }) }, [queue, topic]);
     const report = await scanChecks([guardDutyFindingsRouted], { aws, regions: ['us-east-1', 'eu-west-1'] });
-    const pass = resultFor(report, 'eventbridge_guardduty_findings_routed', 'account', 'us-east-1');
-    expect(pass.status).toBe('PASS');
-    expect(pass.message).toBe(`GuardDuty findings in us-east-1 are delivered by EventBridge rule guardduty-to-slack → ${topic}.`);
-    expect(pass.refs).toEqual(['WAS-IR-2', 'WAS-DET-3']);
+    const slack = resultFor(report, 'eventbridge_guardduty_findings_routed', ruleArn('guardduty-to-slack'), 'us-east-1');
+    expect(slack.status).toBe('PASS');
+    expect(slack.message).toBe(`EventBridge rule guardduty-to-slack delivers GuardDuty findings in us-east-1 to ${topic}.`);
+    expect(slack.refs).toEqual(['WAS-IR-2', 'WAS-DET-3']);
+    const bot = resultFor(report, 'eventbridge_guardduty_findings_routed', ruleArn('guardduty-to-bot'), 'us-east-1');
+    expect(bot.status).toBe('PASS');
+    expect(bot.message).toBe(`EventBridge rule guardduty-to-bot delivers GuardDuty findings in us-east-1 to ${queue}, ${topic}.`);
+    expect(report.results.filter((r) => r.region === 'us-east-1')).toHaveLength(2);
     const fail = resultFor(report, 'eventbridge_guardduty_findings_routed', 'account', 'eu-west-1');
     expect(fail.status).toBe('FAIL');
     expect(fail.message).toBe('No enabled EventBridge rule on the default bus in eu-west-1 delivers GuardDuty findings anywhere.');
+  });
+
+  it('reports ERROR for a GuardDuty rule whose targets cannot be listed, not FAIL', async () => {
+    await rule({ Name: 'guardduty-to-slack', EventPattern: JSON.stringify({ source: ['aws.guardduty'] }) }, [topic]);
+    aws.client(EventBridgeClient, 'us-east-1').middlewareStack.add(
+      (next: any, context: any) => async (args: any) => {
+        if (context.commandName !== 'ListTargetsByRuleCommand') return next(args);
+        throw Object.assign(new Error('not authorized to perform events:ListTargetsByRule'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+      },
+      { step: 'initialize', name: 'denyListTargets' },
+    );
+    const report = await scanChecks([guardDutyFindingsRouted], { aws });
+    const result = resultFor(report, 'eventbridge_guardduty_findings_routed', ruleArn('guardduty-to-slack'));
+    expect(result.status).toBe('ERROR');
+    expect(result.message).toContain('access denied');
   });
 
   it('fails when the GuardDuty rules are disabled or have no targets, naming them', async () => {
@@ -46,7 +69,7 @@ describe('eventbridge_guardduty_findings_routed (WAS-IR-2, WAS-DET-3) against mo
     for (let i = 0; i < 120; i += 1) await rule({ Name: `noise-${String(i).padStart(3, '0')}`, EventPattern: JSON.stringify({ source: ['aws.ec2'] }) });
     await rule({ Name: 'zz-guardduty', EventPattern: JSON.stringify({ source: ['aws.guardduty'] }) }, [topic]);
     const report = await scanChecks([guardDutyFindingsRouted], { aws });
-    const result = resultFor(report, 'eventbridge_guardduty_findings_routed', 'account');
+    const result = resultFor(report, 'eventbridge_guardduty_findings_routed', ruleArn('zz-guardduty'));
     expect(result.status).toBe('PASS');
     expect(result.message).toContain('zz-guardduty');
     expect(report.summary.awsRequests.byOperation['eventbridge:ListRules']).toBe(3);

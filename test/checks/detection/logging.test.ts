@@ -1,4 +1,5 @@
-import { CreateFlowLogsCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { vpcArn } from '../../../src/aws/inventories/vpcs';
+import { CreateFlowLogsCommand, CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsAccess } from '../../../src/aws/clients';
@@ -16,8 +17,6 @@ describe('service-level logging (WAS-DET-2) against moto', () => {
   afterEach(() => aws.destroy());
 
   describe('vpc_flow_logs_enabled', () => {
-    const arn = (vpcId: string) => `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:vpc/${vpcId}`;
-
     it('passes a VPC with an active flow log and fails every VPC without one, the default VPC included', async () => {
       const ec2 = aws.client(EC2Client, 'us-east-1');
       await aws.client(S3Client, 'us-east-1').send(new CreateBucketCommand({ Bucket: 'central-flow-logs' }));
@@ -30,14 +29,27 @@ describe('service-level logging (WAS-DET-2) against moto', () => {
       expect(created.Unsuccessful).toEqual([]);
 
       const report = await scanChecks([vpcFlowLogsEnabled], { aws });
-      const pass = resultFor(report, 'vpc_flow_logs_enabled', arn(logged));
+      const pass = resultFor(report, 'vpc_flow_logs_enabled', vpcArn('us-east-1', ACCOUNT_ID, logged));
       expect(pass.status).toBe('PASS');
       expect(pass.message).toBe(`VPC ${logged} has active flow log ${created.FlowLogIds![0]} (ALL traffic to s3 arn:aws:s3:::central-flow-logs).`);
       for (const vpc of [unlogged, defaultVpc]) {
-        const fail = resultFor(report, 'vpc_flow_logs_enabled', arn(vpc));
+        const fail = resultFor(report, 'vpc_flow_logs_enabled', vpcArn('us-east-1', ACCOUNT_ID, vpc));
         expect(fail.status).toBe('FAIL');
         expect(fail.message).toBe(`VPC ${vpc} has no flow log, so its network traffic is not recorded.`);
       }
+    });
+
+    it('does not count a subnet flow log for its VPC and reads flow logs in one walk per region', async () => {
+      const ec2 = aws.client(EC2Client, 'us-east-1');
+      await aws.client(S3Client, 'us-east-1').send(new CreateBucketCommand({ Bucket: 'central-flow-logs' }));
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+      const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24' }))).Subnet!.SubnetId!;
+      await ec2.send(
+        new CreateFlowLogsCommand({ ResourceIds: [subnet], ResourceType: 'Subnet', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::central-flow-logs' }),
+      );
+      const report = await scanChecks([vpcFlowLogsEnabled], { aws });
+      expect(resultFor(report, 'vpc_flow_logs_enabled', vpcArn('us-east-1', ACCOUNT_ID, vpc)).status).toBe('FAIL');
+      expect(report.summary.awsRequests.byOperation['ec2:DescribeFlowLogs']).toBe(1);
     });
 
     it('fails a VPC whose only flow log cannot deliver', async () => {
@@ -47,7 +59,7 @@ describe('service-level logging (WAS-DET-2) against moto', () => {
       await ec2.send(
         new CreateFlowLogsCommand({ ResourceIds: [vpc], ResourceType: 'VPC', TrafficType: 'REJECT', LogGroupName: 'flow', DeliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT_ID}:role/missing` }),
       );
-      const result = resultFor(await scanChecks([vpcFlowLogsEnabled], { aws }), 'vpc_flow_logs_enabled', arn(vpc));
+      const result = resultFor(await scanChecks([vpcFlowLogsEnabled], { aws }), 'vpc_flow_logs_enabled', vpcArn('us-east-1', ACCOUNT_ID, vpc));
       expect(result.status).toBe('FAIL');
       expect(result.message).toMatch(/has no working flow log: fl-\w+ is ACTIVE, delivery FAILED/);
     });
@@ -83,6 +95,25 @@ describe('service-level logging (WAS-DET-2) against moto', () => {
       expect(fail.status).toBe('FAIL');
       expect(fail.message).toBe('Load balancer api does not write access logs.');
       expect(report.results.some((r) => r.resource === gateway.LoadBalancerArn)).toBe(false);
+    });
+
+    it('reports ERROR for a load balancer whose attributes are denied and still judges the others', async () => {
+      const subnets = await createSubnets(aws);
+      const denied = await createLoadBalancer(aws, subnets, { Name: 'secret', Type: 'application' });
+      const logged = await createLoadBalancer(aws, subnets, { Name: 'shop', Type: 'application' });
+      await setAccessLogs(logged.LoadBalancerArn!, true);
+      aws.client(ElasticLoadBalancingV2Client, 'us-east-1').middlewareStack.add(
+        (next: any, context: any) => async (args: any) => {
+          if (context.commandName !== 'DescribeLoadBalancerAttributesCommand' || args.input.LoadBalancerArn !== denied.LoadBalancerArn) return next(args);
+          throw Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+        },
+        { step: 'initialize', name: 'denyOneLoadBalancer' },
+      );
+      const report = await scanChecks([elbv2AccessLogsEnabled], { aws });
+      const error = resultFor(report, 'elbv2_logging_enabled', denied.LoadBalancerArn!);
+      expect(error.status).toBe('ERROR');
+      expect(error.message).toMatch(/^Could not read the attributes of load balancer secret: access denied/);
+      expect(resultFor(report, 'elbv2_logging_enabled', logged.LoadBalancerArn!).status).toBe('PASS');
     });
 
     it('reports ERROR, not PASS, when the access log attribute is missing', async () => {

@@ -32,7 +32,7 @@ describe('detection services (WAS-DET-1, WAS-DET-3) against moto', () => {
     it('passes an enabled detector and fails a region without one', async () => {
       const id = (await aws.client(GuardDutyClient, 'us-east-1').send(new CreateDetectorCommand({ Enable: true }))).DetectorId!;
       const report = await scanChecks([guardDutyEnabled], { aws, regions: ['us-east-1', 'eu-west-1'] });
-      const enabled = resultFor(report, 'guardduty_is_enabled', `arn:aws:guardduty:us-east-1:${ACCOUNT_ID}:detector/${id}`, 'us-east-1');
+      const enabled = resultFor(report, 'guardduty_is_enabled', `arn:aws:guardduty:us-east-1:123456789012:detector/${id}`, 'us-east-1');
       expect(enabled.status).toBe('PASS');
       expect(enabled.message).toBe(`GuardDuty detector ${id} is enabled in us-east-1.`);
       const missing = resultFor(report, 'guardduty_is_enabled', 'account', 'eu-west-1');
@@ -44,7 +44,7 @@ describe('detection services (WAS-DET-1, WAS-DET-3) against moto', () => {
       const guardDuty = aws.client(GuardDutyClient, 'us-east-1');
       const id = (await guardDuty.send(new CreateDetectorCommand({ Enable: true }))).DetectorId!;
       await guardDuty.send(new UpdateDetectorCommand({ DetectorId: id, Enable: false }));
-      const result = resultFor(await scanChecks([guardDutyEnabled], { aws }), 'guardduty_is_enabled', `arn:aws:guardduty:us-east-1:${ACCOUNT_ID}:detector/${id}`);
+      const result = resultFor(await scanChecks([guardDutyEnabled], { aws }), 'guardduty_is_enabled', `arn:aws:guardduty:us-east-1:123456789012:detector/${id}`);
       expect(result.status).toBe('FAIL');
       expect(result.message).toContain('suspended');
     });
@@ -152,7 +152,7 @@ describe('detection services (WAS-DET-1, WAS-DET-3) against moto', () => {
     it('passes a recorder recording all supported types and fails a region without one', async () => {
       await record({ allSupported: true, includeGlobalResourceTypes: true }, true);
       const report = await scanChecks([configRecorderEnabled], { aws, regions: ['us-east-1', 'eu-west-1'] });
-      const recording = resultFor(report, 'config_recorder_all_regions_enabled', 'account', 'us-east-1');
+      const recording = resultFor(report, 'config_recorder_all_regions_enabled', 'default', 'us-east-1');
       expect(recording.status).toBe('PASS');
       expect(recording.message).toBe('AWS Config recorder default in us-east-1 is recording all supported resource types, global ones included.');
       const missing = resultFor(report, 'config_recorder_all_regions_enabled', 'account', 'eu-west-1');
@@ -162,7 +162,7 @@ describe('detection services (WAS-DET-1, WAS-DET-3) against moto', () => {
 
     it('fails a stopped recorder', async () => {
       await record({ allSupported: true, includeGlobalResourceTypes: true }, false);
-      const result = resultFor(await scanChecks([configRecorderEnabled], { aws }), 'config_recorder_all_regions_enabled', 'account');
+      const result = resultFor(await scanChecks([configRecorderEnabled], { aws }), 'config_recorder_all_regions_enabled', 'default');
       expect(result.status).toBe('FAIL');
       expect(result.message).toContain('is stopped');
     });
@@ -172,7 +172,7 @@ describe('detection services (WAS-DET-1, WAS-DET-3) against moto', () => {
         { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: ['AWS::EC2::Instance', 'AWS::S3::Bucket'], recordingStrategy: { useOnly: 'INCLUSION_BY_RESOURCE_TYPES' } },
         true,
       );
-      const result = resultFor(await scanChecks([configRecorderEnabled], { aws }), 'config_recorder_all_regions_enabled', 'account');
+      const result = resultFor(await scanChecks([configRecorderEnabled], { aws }), 'config_recorder_all_regions_enabled', 'default');
       expect(result.status).toBe('FAIL');
       expect(result.message).toContain('only 2 selected resource types (AWS::EC2::Instance, AWS::S3::Bucket)');
     });

@@ -1,5 +1,6 @@
 import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsAccess } from '../../../src/aws/clients';
 import { loggingChecks } from '../../../src/checks/logging';
 import { resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
@@ -30,8 +31,10 @@ describe('CloudTrail checks against moto', () => {
 
   it('fails every trail check when no trail records events', async () => {
     const report = await scanChecks(loggingChecks, { regions: REGIONS });
-    expect(resultFor(report, 'cloudtrail_multi_region_management_events', 'account')).toMatchObject({ status: 'FAIL', region: 'global' });
-    expect(report.results.filter((r) => r.status === 'PASS')).toEqual([]);
+    expect(report.results.map((r) => [r.checkId, r.resource, r.status]).sort()).toEqual(
+      loggingChecks.map((c) => [c.id, 'account', 'FAIL']).sort(),
+    );
+    expect(resultFor(report, 'cloudtrail_multi_region_management_events', 'account').message).toContain('2 scanned region(s)');
   });
 
   it('passes a logging multi-region trail with all management events and validation; fails a single-region, stopped one', async () => {
@@ -72,26 +75,68 @@ describe('CloudTrail checks against moto', () => {
 
   it('passes a log bucket in another account for 6.2 and asks for attestation of its protection', async () => {
     await trail('to-archive', { bucket: 'archive-account-logs', multiRegion: true, validation: true, logging: true });
-    // moto needs the bucket to exist; the scan below sees an account whose bucket list lacks it.
-    const report = await scanChecks(
-      loggingChecks.map((check) => ({
-        ...check,
-        run: (ctx) => {
-          // Hide the bucket from the account's own bucket list, as when it lives in a log-archive account.
-          const original = ctx.inventory.get.bind(ctx.inventory);
-          ctx.inventory.get = ((key: string, load: () => Promise<unknown>) =>
-            key.startsWith('s3.buckets@')
-              ? original(key, async () => (await load() as Array<{ name: string }>).filter((b) => b.name !== 'archive-account-logs'))
-              : original(key, load)) as typeof ctx.inventory.get;
-          return check.run(ctx);
-        },
-      })),
-      { regions: ['us-east-1'] },
-    );
-    expect(resultFor(report, 'cloudtrail_logs_in_separate_account', trailArn('to-archive')).status).toBe('PASS');
+    // moto needs the bucket when the trail is created; once deleted it is no longer among the account's buckets, as in a log-archive account.
+    await aws.client(S3Client, 'us-east-1').send(new DeleteBucketCommand({ Bucket: 'archive-account-logs' }));
+    const report = await scanChecks(loggingChecks, { regions: ['us-east-1'] });
+    const separate = resultFor(report, 'cloudtrail_logs_in_separate_account', trailArn('to-archive'));
+    expect(separate.status).toBe('PASS');
+    expect(separate.message).toContain('owned by another account');
     const protection = resultFor(report, 'cloudtrail_log_bucket_protected', 'arn:aws:s3:::archive-account-logs');
     expect(protection.status).toBe('MANUAL');
     expect(protection.message).toContain('another account');
+  });
+
+  it('passes an organization trail for 6.2 even when its bucket is in this account', async () => {
+    await trail('account-trail', { bucket: 'org-logs', multiRegion: true, validation: true, logging: true });
+    const ct = aws.client(CloudTrailClient, 'us-east-1');
+    await ct.send(new CreateTrailCommand({ Name: 'org-wide-trail', S3BucketName: 'org-logs', IsMultiRegionTrail: true, IsOrganizationTrail: true }));
+    const report = await scanChecks(loggingChecks, { regions: ['us-east-1'] });
+    const org = resultFor(report, 'cloudtrail_logs_in_separate_account', trailArn('org-wide-trail'));
+    expect(org.status).toBe('PASS');
+    expect(org.message).toContain('organization trail');
+    expect(resultFor(report, 'cloudtrail_logs_in_separate_account', trailArn('account-trail')).status).toBe('FAIL');
+    // One finding per log bucket, naming every trail writing to it.
+    const protection = report.results.filter((r) => r.checkId === 'cloudtrail_log_bucket_protected');
+    expect(protection).toHaveLength(1);
+    expect(protection[0].message).toContain('(trail account-trail, org-wide-trail)');
+  });
+
+  describe('log bucket versioning answers moto cannot give (it drops MFADelete)', () => {
+    let s3Mock: ReturnType<typeof mockClient>;
+    beforeEach(async () => {
+      await trail('main', { bucket: 'main-trail-logs', multiRegion: true, validation: true, logging: true });
+      s3Mock = mockClient(S3Client);
+      s3Mock.send.callThrough();
+    });
+    afterEach(() => s3Mock.restore());
+    const protectionOf = async () =>
+      resultFor(await scanChecks(loggingChecks, { regions: ['us-east-1'] }), 'cloudtrail_log_bucket_protected', 'arn:aws:s3:::main-trail-logs');
+
+    it('passes versioning with MFA delete', async () => {
+      s3Mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled', MFADelete: 'Enabled' });
+      const result = await protectionOf();
+      expect(result.status).toBe('PASS');
+      expect(result.message).toContain('versioning with MFA delete');
+    });
+
+    it('fails versioning without MFA delete, naming what is off', async () => {
+      s3Mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled', MFADelete: 'Disabled' });
+      const result = await protectionOf();
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain('has MFA delete, object lock off');
+    });
+
+    it('asks for attestation when reading is denied, and reports ERROR for other failures', async () => {
+      s3Mock.on(GetBucketVersioningCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+      const denied = await protectionOf();
+      expect(denied.status).toBe('MANUAL');
+      expect(denied.message).toContain('access denied');
+
+      s3Mock.on(GetBucketVersioningCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
+      const broken = await protectionOf();
+      expect(broken.status).toBe('ERROR');
+      expect(broken.message).toContain('InternalError');
+    });
   });
 
   it('passes a log bucket with S3 Object Lock', async () => {
