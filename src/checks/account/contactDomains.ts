@@ -1,28 +1,12 @@
-import { AccountClient, GetPrimaryEmailCommand } from '@aws-sdk/client-account';
+import { AccountClient, GetContactInformationCommand, GetPrimaryEmailCommand } from '@aws-sdk/client-account';
 import { describeError } from '../../aws/errors';
 import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
+import { emailDomainProblem, isCompanyDomain } from './email';
 import { alternateContactResource, alternateContacts } from './inventory';
 
-/** Consumer mailbox providers: an address there belongs to a person, not to the company. */
-const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'proton.me',
-  'protonmail.com', 'aol.com', 'gmx.com', 'gmx.net', 'mail.ru', 'yandex.ru', 'qq.com', '163.com',
-]);
-
 const ROOT_EMAIL_RESOURCE = 'account/root-email';
-
-/** Why `email` is not company-owned, or null when it is (as far as the configuration can tell). */
-function emailDomainProblem(email: string, companyDomains: readonly string[]): string | null {
-  const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
-  if (!email.includes('@') || !domain) return `"${email}" is not an e-mail address`;
-  if (FREE_MAIL_DOMAINS.has(domain)) return `${domain} is a free-mail domain`;
-  const owned = companyDomains.map((d) => d.toLowerCase());
-  if (owned.length > 0 && !owned.some((d) => domain === d || domain.endsWith(`.${d}`))) {
-    return `${domain} is not one of the company domains (${owned.join(', ')})`;
-  }
-  return null;
-}
+const CONTACT_INFORMATION_RESOURCE = 'account/contact-information';
 
 function domainFinding(resource: string, what: string, email: string, companyDomains: readonly string[]): Finding {
   const problem = emailDomainProblem(email, companyDomains);
@@ -41,31 +25,62 @@ async function rootEmailFinding(ctx: CheckContext): Promise<Finding> {
     return {
       resource: ROOT_EMAIL_RESOURCE,
       status: 'MANUAL',
-      message: `The root e-mail could not be read (${describeError(err)}): verify in Account settings that it is a company-owned group mailbox, not a person's or a free-mail address.`,
+      message: `The root e-mail could not be read (${describeError(err)}; only the organization's management account can read it): verify in Account settings that it is a company-owned group mailbox, not a person's or a free-mail address.`,
     };
   }
+}
+
+/** The host of a website URL, with or without a scheme; undefined when it is not a URL. */
+function websiteHost(url: string): string | undefined {
+  try {
+    return new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The primary contact (it holds no e-mail): registered to the company, by company name and,
+ * when company domains are configured, by website. Name, address and phone are never repeated.
+ */
+async function contactInformationFinding(ctx: CheckContext): Promise<Finding> {
+  const resource = CONTACT_INFORMATION_RESOURCE;
+  let info;
+  try {
+    info = (await ctx.aws.client(AccountClient, ctx.homeRegion).send(new GetContactInformationCommand({}))).ContactInformation;
+  } catch (err) {
+    return { resource, status: 'ERROR', message: `The account's primary contact could not be read (${describeError(err)}).` };
+  }
+  if (!info) return { resource, status: 'ERROR', message: 'GetContactInformation answered without contact information, so the primary contact is unknown.' };
+  const company = info.CompanyName?.trim();
+  if (!company) return { resource, status: 'FAIL', message: "The account's primary contact has no company name, so the account is registered to a person rather than the company." };
+  const host = info.WebsiteUrl ? websiteHost(info.WebsiteUrl) : undefined;
+  const domains = ctx.thresholds.companyDomains;
+  if (host && domains.length > 0 && !isCompanyDomain(host, domains)) {
+    return { resource, status: 'FAIL', message: `The account's primary contact names ${company} with website ${host}, which is not one of the company domains (${domains.join(', ')}).` };
+  }
+  return { resource, status: 'PASS', message: `The account's primary contact is registered to ${company}${host ? ` (website ${host})` : ''}.` };
 }
 
 export const accountContactsCompanyOwned: Check = {
   id: 'account_contacts_company_owned',
   refs: ['FTR-5.2'],
-  title: 'Root and alternate contact e-mails are company-owned',
+  title: 'Root, primary and alternate contacts are company-owned',
   severity: 'medium',
   rationale: quote('FTR-5.2'),
   remediation:
-    'Point the root e-mail and every alternate contact at group mailboxes in a company-owned domain (configure `companyDomains`), never at personal or free-mail addresses.',
+    'Register the account to the company (primary contact company name and website), and point the root e-mail and every alternate contact at group mailboxes in a company-owned domain (configure `companyDomains`), never at personal or free-mail addresses.',
   scope: 'global',
   kind: 'automated',
   async run(ctx) {
-    const [lookups, root] = await Promise.all([alternateContacts(ctx), rootEmailFinding(ctx)]);
-    const findings: Finding[] = [root];
+    const [lookups, root, primary] = await Promise.all([alternateContacts(ctx), rootEmailFinding(ctx), contactInformationFinding(ctx)]);
+    const findings: Finding[] = [root, primary];
     for (const lookup of lookups) {
       const resource = alternateContactResource(lookup.type);
       const what = `${lookup.type.toLowerCase()} contact`;
-      // A missing contact is account_alternate_contacts_configured's finding; there is no e-mail to judge here.
+      // A missing contact, or one without an e-mail, is account_alternate_contacts_configured's finding; there is no domain to judge here.
       if ('error' in lookup) findings.push({ resource, status: 'ERROR', message: `The ${what} could not be read: ${describeError(lookup.error)}.` });
       else if (lookup.contact?.EmailAddress) findings.push(domainFinding(resource, what, lookup.contact.EmailAddress, ctx.thresholds.companyDomains));
-      else if (lookup.contact) findings.push({ resource, status: 'ERROR', message: `The ${what} has no e-mail address in the response, so its domain is unknown.` });
     }
     return findings;
   },

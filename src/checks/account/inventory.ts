@@ -1,5 +1,6 @@
 import { AccountClient, GetAlternateContactCommand, type AlternateContact, type AlternateContactType } from '@aws-sdk/client-account';
-import { OrganizationsClient, paginateListPolicies, type PolicySummary } from '@aws-sdk/client-organizations';
+import { OrganizationsClient, paginateListPolicies, paginateListRoots, paginateListTargetsForPolicy } from '@aws-sdk/client-organizations';
+import pLimit from 'p-limit';
 import { isErrorNamed } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
 
@@ -30,10 +31,41 @@ export const alternateContacts = defineInventory<AlternateContactLookup[]>('acco
   );
 });
 
-/** The organization's service control policies; only the management account or a delegated administrator may list them. */
-export const serviceControlPolicies = defineInventory<PolicySummary[]>('organizations.serviceControlPolicies', 'global', async (ctx, region) => {
-  const policies: PolicySummary[] = [];
+/** ListTargetsForPolicy calls in flight at once. */
+const POLICY_TARGET_CONCURRENCY = 4;
+
+export interface ServiceControlPolicies {
+  /** Whether the SERVICE_CONTROL_POLICY type is enabled on the organization's root: without it no SCP applies. */
+  enabledOnRoot: boolean;
+  /** The customer-managed SCPs (AWS's FullAWSAccess allows everything, so it is no guardrail), with how many roots, OUs and accounts each is attached to. */
+  guardrails: Array<{ name: string; targets: number }>;
+}
+
+/**
+ * The organization's service control policies, read once per scan. Only the management account
+ * or a delegated administrator may list them; a member account gets access denied.
+ */
+export const serviceControlPolicies = defineInventory<ServiceControlPolicies>('organizations.serviceControlPolicies', 'global', async (ctx, region) => {
   const client = ctx.aws.client(OrganizationsClient, region);
-  for await (const page of paginateListPolicies({ client }, { Filter: 'SERVICE_CONTROL_POLICY' })) policies.push(...(page.Policies ?? []));
-  return policies;
+  let enabledOnRoot = false;
+  for await (const page of paginateListRoots({ client }, {})) {
+    for (const root of page.Roots ?? []) {
+      if ((root.PolicyTypes ?? []).some((t) => t.Type === 'SERVICE_CONTROL_POLICY' && t.Status === 'ENABLED')) enabledOnRoot = true;
+    }
+  }
+  const custom: Array<{ id: string; name: string }> = [];
+  for await (const page of paginateListPolicies({ client }, { Filter: 'SERVICE_CONTROL_POLICY' })) {
+    for (const p of page.Policies ?? []) if (p.Id && !p.AwsManaged) custom.push({ id: p.Id, name: p.Name ?? p.Id });
+  }
+  const limit = pLimit(POLICY_TARGET_CONCURRENCY);
+  const guardrails = await Promise.all(
+    custom.map((p) =>
+      limit(async () => {
+        let targets = 0;
+        for await (const page of paginateListTargetsForPolicy({ client }, { PolicyId: p.id })) targets += page.Targets?.length ?? 0;
+        return { name: p.name, targets };
+      }),
+    ),
+  );
+  return { enabledOnRoot, guardrails };
 });

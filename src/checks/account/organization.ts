@@ -23,7 +23,13 @@ export const organizationsMultiAccount: Check = {
     if (!org) return [{ resource: 'account', status: 'FAIL', message: STANDALONE_MESSAGE }];
     const accountIds = await organizationAccountIds(ctx);
     if (!accountIds) {
-      return [{ resource: 'account', status: 'PASS', message: `The account is a member of organization ${org.Id}; the number of its accounts could not be read from this (member) account.` }];
+      return [
+        {
+          resource: 'account',
+          status: 'MANUAL',
+          message: `The account is a member of organization ${org.Id}, but its accounts cannot be listed from here (only the management account or a delegated administrator may): confirm that production and non-production run in separate accounts, or scan from the management account.`,
+        },
+      ];
     }
     return [
       accountIds.size >= 2
@@ -33,8 +39,7 @@ export const organizationsMultiAccount: Check = {
   },
 };
 
-/** The SCP AWS attaches everywhere by default: it allows everything, so it is no guardrail. */
-const DEFAULT_SCP_NAME = 'FullAWSAccess';
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const organizationsScpGuardrails: Check = {
   id: 'organizations_scp_guardrails',
@@ -43,24 +48,33 @@ export const organizationsScpGuardrails: Check = {
   severity: 'medium',
   rationale: quote('WAS-IAM-3'),
   remediation:
-    'Enable service control policies in the organization and attach guardrails (e.g. deny leaving the organization, disabling CloudTrail or using unapproved regions) to the organizational units.',
+    'Enable the service control policy type on the organization root and attach guardrails (e.g. deny leaving the organization, disabling CloudTrail or using unapproved regions) to the root or organizational units.',
   scope: 'global',
   kind: 'automated',
   async run(ctx): Promise<Finding[]> {
     const org = await organization(ctx);
-    if (!org) return [{ resource: 'account', status: 'FAIL', message: 'The account is standalone, so no service control policy can set guardrails on it.' }];
-    let policies;
+    const finding = (status: Finding['status'], message: string): Finding[] => [{ resource: 'account', status, message }];
+    if (!org) return finding('FAIL', 'The account is standalone, so no service control policy can set guardrails on it.');
+    let scps;
     try {
-      policies = await serviceControlPolicies(ctx);
+      scps = await serviceControlPolicies(ctx);
     } catch (err) {
       if (!isAccessDenied(err)) throw err;
-      return [{ resource: 'account', status: 'ERROR', message: `The service control policies of organization ${org.Id} could not be listed from this account (${describeError(err)}); run the scan from the management account or a delegated administrator.` }];
+      return finding(
+        'MANUAL',
+        `The service control policies of organization ${org.Id} cannot be read from this account (${describeError(err)}): record the guardrails that apply to it, or scan from the management account or a delegated administrator.`,
+      );
     }
-    const guardrails = policies.filter((p) => p.Name !== DEFAULT_SCP_NAME);
-    return [
-      guardrails.length > 0
-        ? { resource: 'account', status: 'PASS', message: `Organization ${org.Id} has ${guardrails.length} service control ${guardrails.length === 1 ? 'policy' : 'policies'} besides ${DEFAULT_SCP_NAME}: ${guardrails.map((p) => p.Name ?? p.Id).join(', ')}.` }
-        : { resource: 'account', status: 'FAIL', message: `Organization ${org.Id} has no service control policy besides ${DEFAULT_SCP_NAME}, so no guardrail restricts its accounts.` },
-    ];
+    const attached = scps.guardrails.filter((p) => p.targets > 0);
+    const unattached = scps.guardrails.filter((p) => p.targets === 0).map((p) => p.name);
+    const unattachedNote = unattached.length > 0 ? ` (${unattached.join(', ')} ${unattached.length === 1 ? 'is' : 'are'} attached nowhere)` : '';
+    if (!scps.enabledOnRoot) {
+      return finding('FAIL', `The service control policy type is not enabled on the root of organization ${org.Id}, so no SCP restricts its accounts.`);
+    }
+    if (attached.length === 0) {
+      return finding('FAIL', `Organization ${org.Id} has no attached service control policy besides the AWS-managed FullAWSAccess${unattachedNote}, so no guardrail restricts its accounts.`);
+    }
+    const names = attached.map((p) => `${p.name} (${plural(p.targets, 'target', 'targets')})`).join(', ');
+    return finding('PASS', `Organization ${org.Id} has SCPs enabled with ${plural(attached.length, 'guardrail', 'guardrails')} attached: ${names}${unattachedNote}.`);
   },
 };

@@ -4,11 +4,17 @@ import {
   paginateListBackupPlans,
   paginateListBackupSelections,
   paginateListProtectedResources,
+  paginateListRestoreJobs,
+  paginateListRestoreTestingPlans,
   type BackupRule,
 } from '@aws-sdk/client-backup';
 import pLimit from 'p-limit';
 import { describeError } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
+
+const DAY_MS = 86_400_000;
+/** GetBackupPlan + ListBackupSelections calls in flight at once in one region. */
+const PLAN_CONCURRENCY = 8;
 
 export interface BackupPlanFacts {
   arn: string;
@@ -19,8 +25,20 @@ export interface BackupPlanFacts {
   selections: number;
 }
 
-/** The region's backup plans with their rules and resource selections, read once per scan. */
-export const backupPlans = defineInventory<BackupPlanFacts[]>('backup.plans', 'regional', async (ctx, region) => {
+export interface RegionBackups {
+  plans: BackupPlanFacts[];
+  /** How many resources AWS Backup holds recovery points for in the region. */
+  protectedCount: number;
+}
+
+/** True when the region backs something up or has a plan to: then its restores matter. */
+export const backsUpAnything = (backups: RegionBackups) => backups.plans.length > 0 || backups.protectedCount > 0;
+
+/** A plan that schedules backups of selected resources: at least one rule and one resource selection. */
+export const isCompletePlan = (plan: BackupPlanFacts) => !plan.error && plan.rules.length > 0 && plan.selections > 0;
+
+/** The region's backup plans with their rules and resource selections, and its protected resources, read once per scan. */
+export const regionBackups = defineInventory<RegionBackups>('backup.regionBackups', 'regional', async (ctx, region) => {
   const client = ctx.aws.client(BackupClient, region);
   const listed: Array<{ id: string; arn: string; name: string }> = [];
   for await (const page of paginateListBackupPlans({ client }, {})) {
@@ -28,8 +46,8 @@ export const backupPlans = defineInventory<BackupPlanFacts[]>('backup.plans', 'r
       if (p.BackupPlanId) listed.push({ id: p.BackupPlanId, arn: p.BackupPlanArn ?? p.BackupPlanId, name: p.BackupPlanName ?? p.BackupPlanId });
     }
   }
-  const limit = pLimit(8);
-  return Promise.all(
+  const limit = pLimit(PLAN_CONCURRENCY);
+  const plans = await Promise.all(
     listed.map((p) =>
       limit(async (): Promise<BackupPlanFacts> => {
         try {
@@ -43,11 +61,36 @@ export const backupPlans = defineInventory<BackupPlanFacts[]>('backup.plans', 'r
       }),
     ),
   );
+  let protectedCount = 0;
+  for await (const page of paginateListProtectedResources({ client }, {})) protectedCount += page.Results?.length ?? 0;
+  return { plans, protectedCount };
 });
 
-/** How many resources AWS Backup has recovery points for in the region. */
-export const protectedResourceCount = defineInventory<number>('backup.protectedResources', 'regional', async (ctx, region) => {
-  let count = 0;
-  for await (const page of paginateListProtectedResources({ client: ctx.aws.client(BackupClient, region) }, {})) count += page.Results?.length ?? 0;
-  return count;
+export interface RestoreEvidence {
+  /** Restore jobs COMPLETED within `restoreTestWindowDays`. */
+  completedJobs: number;
+  latestCompletion?: Date;
+  /** Names of the region's AWS Backup restore testing plans. */
+  testingPlans: string[];
+}
+
+/** The region's recent completed restore jobs and its restore testing plans, read once per scan. */
+export const restoreEvidence = defineInventory<RestoreEvidence>('backup.restoreEvidence', 'regional', async (ctx, region) => {
+  const client = ctx.aws.client(BackupClient, region);
+  const since = new Date(ctx.now().getTime() - ctx.thresholds.restoreTestWindowDays * DAY_MS);
+  let completedJobs = 0;
+  let latestCompletion: Date | undefined;
+  for await (const page of paginateListRestoreJobs({ client }, { ByStatus: 'COMPLETED', ByCompleteAfter: since })) {
+    for (const job of page.RestoreJobs ?? []) {
+      // The filter is the service's; a job without a completion date inside the window is not counted.
+      if (!job.CompletionDate || job.CompletionDate < since) continue;
+      completedJobs += 1;
+      if (!latestCompletion || job.CompletionDate > latestCompletion) latestCompletion = job.CompletionDate;
+    }
+  }
+  const testingPlans: string[] = [];
+  for await (const page of paginateListRestoreTestingPlans({ client }, {})) {
+    for (const p of page.RestoreTestingPlans ?? []) testingPlans.push(p.RestoreTestingPlanName ?? p.RestoreTestingPlanArn ?? 'unnamed');
+  }
+  return { completedJobs, latestCompletion, testingPlans };
 });

@@ -22,15 +22,19 @@ export const ecsTaskDefinitionEnvironmentSecrets: Check = {
   scope: 'regional',
   kind: 'automated',
   async run(ctx) {
-    return (await latestTaskDefinitions(ctx))
-      .filter((t) => t.taskDefinitionArn)
-      .map((taskDefinition): Finding => {
-        const resource = taskDefinition.taskDefinitionArn!;
-        const label = `ECS task definition ${taskDefinition.family}:${taskDefinition.revision}`;
-        const suspicious = secretLookingVariables(environmentOf(taskDefinition));
-        return suspicious.length > 0
-          ? { resource, status: 'FAIL', message: `${label} holds what looks like a credential in environment ${variableList(suspicious)}.` }
-          : { resource, status: 'PASS', message: `${label} has no credential-looking environment variable.` };
-      });
+    // Without a described revision there is no ARN: the family's ARN prefix names it stably.
+    const familyArn = (family: string) => `arn:aws:ecs:${ctx.region}:${ctx.accountId}:task-definition/${family}`;
+    return (await latestTaskDefinitions(ctx)).map((lookup): Finding => {
+      if ('error' in lookup) {
+        return { resource: familyArn(lookup.family), status: 'ERROR', message: `The latest revision of ECS task definition family ${lookup.family} could not be described (${lookup.error}).` };
+      }
+      const { taskDefinition } = lookup;
+      const resource = taskDefinition.taskDefinitionArn ?? `${familyArn(lookup.family)}:${taskDefinition.revision}`;
+      const label = `ECS task definition ${lookup.family}:${taskDefinition.revision}`;
+      const suspicious = secretLookingVariables(environmentOf(taskDefinition));
+      return suspicious.length > 0
+        ? { resource, status: 'FAIL', message: `${label} holds what looks like a credential in environment ${variableList(suspicious)}.` }
+        : { resource, status: 'PASS', message: `${label} has no credential-looking environment variable.` };
+    });
   },
 };

@@ -18,6 +18,11 @@ export const lambdaEnvironmentSecrets: Check = {
       .filter((f) => f.FunctionArn)
       .map((fn): Finding => {
         const resource = fn.FunctionArn!;
+        // Variables encrypted with a key the scanner may not use come back as an error instead: unknown, not clean.
+        const unreadable = fn.Environment?.Error;
+        if (unreadable) {
+          return { resource, status: 'ERROR', message: `The environment of Lambda function ${fn.FunctionName} could not be read (${unreadable.ErrorCode ?? 'error'}: ${unreadable.Message ?? 'no message'}).` };
+        }
         const suspicious = secretLookingVariables(Object.entries(fn.Environment?.Variables ?? {}));
         return suspicious.length > 0
           ? { resource, status: 'FAIL', message: `Lambda function ${fn.FunctionName} holds what looks like a credential in environment ${variableList(suspicious)}.` }

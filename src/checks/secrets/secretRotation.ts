@@ -1,4 +1,5 @@
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
+import { regionalFindingsWithVerdict, unreadableRegions, type RegionFact } from '../../aws/inventories/acrossRegions';
 import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
 import { secrets } from './inventory';
@@ -14,12 +15,22 @@ function judgeSecret(secret: SecretListEntry): Finding {
 }
 
 /**
- * True when every scanned region was listed and none holds a secret. A region that could not
- * be listed reports its own ERROR in its own run, so here it only means "not proven empty".
+ * FTR-7.10 for the account: Secrets Manager in use somewhere is the evidence of a specialized
+ * store (rotation is judged per secret); none in any scanned region leaves it to attestation.
  */
-async function noSecretsAnywhere(ctx: CheckContext): Promise<boolean> {
-  const counts = await Promise.all(ctx.regions.map((region) => secrets(ctx, region).then((list) => list.length, () => undefined)));
-  return counts.every((count) => count === 0);
+function accountVerdict(ctx: CheckContext, perRegion: Array<RegionFact<SecretListEntry[]>>): Finding {
+  const inUse = perRegion.flatMap(({ region, fact }) => (fact.ok && fact.value.length > 0 ? [{ region, all: fact.value.length, rotating: fact.value.filter((s) => s.RotationEnabled).length }] : []));
+  if (inUse.length > 0) {
+    const where = inUse.map((r) => `${r.region} (${r.all} secret(s), ${r.rotating} rotating)`).join(', ');
+    return { resource: 'account', status: 'PASS', message: `Secrets Manager is in use: ${where}.` };
+  }
+  const unreadable = unreadableRegions(perRegion);
+  if (unreadable) return { resource: 'account', status: 'ERROR', message: `No Secrets Manager secret was found, but the secrets of ${unreadable} could not be listed.` };
+  return {
+    resource: 'account',
+    status: 'MANUAL',
+    message: `No Secrets Manager secret exists in any of the ${ctx.regions.length} scanned regions: record which specialized store holds the workload's secrets (e.g. SSM Parameter Store SecureString, HashiCorp Vault), who can read them, and how they are rotated.`,
+  };
 }
 
 export const secretsManagerRotation: Check = {
@@ -33,16 +44,10 @@ export const secretsManagerRotation: Check = {
   scope: 'regional',
   kind: 'automated',
   async run(ctx) {
-    const findings = (await secrets(ctx)).filter((s) => s.ARN).map(judgeSecret);
-    // The account-wide verdict is given once, by the run of the first scanned region.
-    if (ctx.region === ctx.regions[0] && (await noSecretsAnywhere(ctx))) {
-      findings.push({
-        resource: 'account',
-        region: 'global',
-        status: 'MANUAL',
-        message: `No Secrets Manager secret exists in any of the ${ctx.regions.length} scanned regions; record where the workload's secrets are stored instead.`,
-      });
-    }
-    return findings;
+    return regionalFindingsWithVerdict(ctx, secrets, {
+      what: 'Secrets Manager secrets',
+      evaluate: (list) => list.filter((s) => s.ARN).map(judgeSecret),
+      verdict: (perRegion) => accountVerdict(ctx, perRegion),
+    });
   },
 };

@@ -48,6 +48,10 @@ describe('CloudTrail checks against moto', () => {
     expect(local.status).toBe('FAIL');
     expect(local.message).toContain('covers only eu-west-1');
     expect(local.message).toContain('not logging');
+    // One compliant trail covers the account.
+    const account = resultFor(report, 'cloudtrail_multi_region_management_events', 'account');
+    expect(account.status).toBe('PASS');
+    expect(account.message).toBe('Management events are recorded in all regions by trail org-wide.');
 
     expect(resultFor(report, 'cloudtrail_log_file_validation_enabled', trailArn('org-wide')).status).toBe('PASS');
     expect(resultFor(report, 'cloudtrail_log_file_validation_enabled', trailArn('local', 'eu-west-1')).status).toBe('FAIL');
@@ -71,6 +75,28 @@ describe('CloudTrail checks against moto', () => {
     const result = resultFor(report, 'cloudtrail_multi_region_management_events', trailArn('write-only'));
     expect(result.status).toBe('FAIL');
     expect(result.message).toContain('do not record all read and write management events');
+    const account = resultFor(report, 'cloudtrail_multi_region_management_events', 'account');
+    expect(account.status).toBe('FAIL');
+    expect(account.message).toContain('None of the 1 trail(s) recording in the 1 scanned region(s)');
+  });
+
+  it('judges advanced event selectors: management events without a readOnly filter pass, write-only fails', async () => {
+    await trail('advanced-all', { bucket: 'adv-logs', multiRegion: true, validation: true, logging: true });
+    await trail('advanced-write', { bucket: 'adv-logs', multiRegion: true, validation: true, logging: true });
+    const ct = aws.client(CloudTrailClient, 'us-east-1');
+    const management = { Field: 'eventCategory', Equals: ['Management'] };
+    await ct.send(new PutEventSelectorsCommand({ TrailName: 'advanced-all', AdvancedEventSelectors: [{ Name: 'all management', FieldSelectors: [management] }] }));
+    await ct.send(
+      new PutEventSelectorsCommand({
+        TrailName: 'advanced-write',
+        AdvancedEventSelectors: [{ Name: 'writes', FieldSelectors: [management, { Field: 'readOnly', Equals: ['false'] }] }],
+      }),
+    );
+    const report = await scanChecks(loggingChecks, { regions: ['us-east-1'] });
+    expect(resultFor(report, 'cloudtrail_multi_region_management_events', trailArn('advanced-all')).status).toBe('PASS');
+    const writeOnly = resultFor(report, 'cloudtrail_multi_region_management_events', trailArn('advanced-write'));
+    expect(writeOnly.status).toBe('FAIL');
+    expect(writeOnly.message).toContain('leave out read or write events');
   });
 
   it('passes a log bucket in another account for 6.2 and asks for attestation of its protection', async () => {

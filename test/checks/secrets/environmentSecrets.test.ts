@@ -1,6 +1,7 @@
-import { ECSClient, RegisterTaskDefinitionCommand, type KeyValuePair } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, type KeyValuePair } from '@aws-sdk/client-ecs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsAccess } from '../../../src/aws/clients';
 import { ecsTaskDefinitionEnvironmentSecrets } from '../../../src/checks/secrets/ecsEnvironment';
 import { secretLookingVariables } from '../../../src/checks/secrets/environmentSecrets';
@@ -19,8 +20,11 @@ describe('secretLookingVariables', () => {
       ['DB_PASSWORD', 'hunter2'],
       ['stripe_api_key', 'sk_live_x'],
       ['GITHUB_TOKEN', 'ghp_x'],
+      ['DATABASE_URL', ['postgres://app', 'pw@db:5432/app'].join(':')],
+      ['DB_PWD', 'x1'],
+      ['SMTP_CREDENTIALS', 'user/pass'],
     ]);
-    expect(flagged).toEqual(['CERT', 'DB_PASSWORD', 'GITHUB_TOKEN', 'UPSTREAM', 'stripe_api_key']);
+    expect(flagged).toEqual(['CERT', 'DATABASE_URL', 'DB_PASSWORD', 'DB_PWD', 'GITHUB_TOKEN', 'SMTP_CREDENTIALS', 'UPSTREAM', 'stripe_api_key']);
     const clean = secretLookingVariables([
       ['DB_PASSWORD_ARN', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf'],
       ['API_KEY', '{{resolve:secretsmanager:prod/api:SecretString:key}}'],
@@ -29,6 +33,8 @@ describe('secretLookingVariables', () => {
       ['USE_SECRET_STORE', 'true'],
       ['SECRET', ''],
       ['LOG_LEVEL', 'debug'],
+      ['SERVICE_URL', 'https://api.example.com:8443/v1'],
+      ['PWD_DIR', '/srv/app'],
     ]);
     expect(clean).toEqual([]);
   });
@@ -97,5 +103,44 @@ describe('credentials in Lambda and ECS environments (FTR-7.9) against moto', ()
     expect(fail.status).toBe('FAIL');
     expect(fail.message).toBe('ECS task definition worker:1 holds what looks like a credential in environment variables AWS_KEY, QUEUE_TOKEN.');
     expect(fail.message).not.toContain(ACCESS_KEY_ID);
+  });
+
+  it('reports a function whose environment cannot be decrypted as ERROR, not clean', async () => {
+    // moto cannot represent a KMS-encrypted environment the caller may not decrypt; the shape is the API reference's.
+    const lambda = mockClient(LambdaClient);
+    try {
+      lambda.on(ListFunctionsCommand).resolves({
+        Functions: [
+          {
+            FunctionName: 'vault',
+            FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vault',
+            Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'Lambda was unable to decrypt the environment variables' } },
+          },
+        ],
+      });
+      const report = await scanChecks([lambdaEnvironmentSecrets], { aws });
+      const result = resultFor(report, 'awslambda_function_no_secrets_in_variables', 'arn:aws:lambda:us-east-1:123456789012:function:vault');
+      expect(result.status).toBe('ERROR');
+      expect(result.message).toContain('unable to decrypt');
+    } finally {
+      lambda.restore();
+    }
+  });
+
+  it('reports a task definition family it cannot describe as ERROR for that family only', async () => {
+    const worker = await registerTaskDefinition('worker', [{ name: 'PORT', value: '8080' }]);
+    await registerTaskDefinition('locked', [{ name: 'PORT', value: '8080' }]);
+    const ecs = mockClient(ECSClient);
+    try {
+      ecs.send.callThrough();
+      ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: 'locked' }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+      const report = await scanChecks([ecsTaskDefinitionEnvironmentSecrets], { aws });
+      const locked = resultFor(report, 'ecs_task_definitions_no_environment_secrets', 'arn:aws:ecs:us-east-1:123456789012:task-definition/locked');
+      expect(locked.status).toBe('ERROR');
+      expect(locked.message).toContain('access denied');
+      expect(resultFor(report, 'ecs_task_definitions_no_environment_secrets', worker).status).toBe('PASS');
+    } finally {
+      ecs.restore();
+    }
   });
 });
