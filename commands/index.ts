@@ -1,5 +1,7 @@
 import type { SlashCommand } from '../src/slack/command';
+import { alerts } from './alerts';
 import { check } from './check';
+import { drill } from './drill';
 import { explain } from './explain';
 import { help } from './help';
 import { runbook } from './runbook';
@@ -7,4 +9,4 @@ import { scan } from './scan';
 import { status } from './status';
 
 /** Every `/ftr` subcommand, in the order help lists them. */
-export const slashCommands: readonly SlashCommand[] = [status, check, explain, runbook, help, scan];
+export const slashCommands: readonly SlashCommand[] = [status, check, alerts, explain, runbook, help, scan, drill];

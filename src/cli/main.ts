@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { catalog } from '../checks/catalog';
 import { ConfigError, loadAppConfig } from '../config/load';
 import { FORMATS, formatReport, type ReportFormat } from '../report/format';
-import { serve } from '../slack/serve';
+import { serve } from '../serve';
 import { catalogRows, formatCatalog } from './catalogCommand';
 import { parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
 

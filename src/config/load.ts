@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { alertsConfigSchema } from './alerts';
 import { checkThresholdsSchema } from './thresholds';
-
-const slackPrincipal = z
-  .string()
-  .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user ID (U… or W…) or user group ID (S…), not a name');
+import { slackPrincipal } from './slackIds';
 
 /**
  * Who may start scans and use state-changing commands. With no admins named, everyone in the
@@ -15,6 +13,8 @@ export const rolesSchema = z
   .object({
     /** Slack user IDs (U…, W…) and user group IDs (S…) of FTR admins. */
     admins: z.array(slackPrincipal).default([]),
+    /** Who may acknowledge and resolve alerts; absent: the admins. */
+    responders: z.array(slackPrincipal).optional(),
     /** How long user group membership is cached before `usergroups.users.list` is asked again. */
     groupCacheMinutes: z.number().positive().max(1440).default(5),
   })
@@ -35,6 +35,7 @@ export const appConfigSchema = z
     thresholds: checkThresholdsSchema.prefault({}),
     roles: rolesSchema.prefault({}),
     slack: slackSettingsSchema.prefault({}),
+    alerts: alertsConfigSchema.prefault({}),
   })
   .strict();
 

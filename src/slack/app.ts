@@ -7,7 +7,7 @@ import { ConfigError, type AppConfig } from '../config/load';
 import type { Check } from '../core/types';
 import type { Store } from '../store';
 import { RESCAN_ACTION_ID, type CommandSummary } from './blocks';
-import type { SlackServices, SlashCommand } from './command';
+import type { DrillStarter, SlackServices, SlashCommand } from './command';
 import { slackErrorCode, SlashCommandConversation } from './conversation';
 import { showHome } from './home';
 import { InFlight } from './inFlight';
@@ -38,13 +38,17 @@ export interface SlackAppDeps {
   now?: () => Date;
   commands?: readonly SlashCommand[];
   checks?: readonly Check[];
+  drills?: DrillStarter;
 }
 
 export interface SlackApp {
   app: App;
+  services: SlackServices;
+  /** Runs acknowledged work so that shutdown waits for it (see InFlight). */
+  track(what: string, work: () => Promise<void>): Promise<void>;
   /** Starts receiving; in HTTP mode resolves to the port listened on. */
   start(options?: { host?: string }): Promise<{ port?: number }>;
-  /** Stops taking requests, lets in-flight work finish (bounded), closes the store. */
+  /** Stops taking requests and lets in-flight work finish (bounded); the store stays open for its owner to close. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -112,7 +116,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // Every scan follower listens for shutdown; there may be many at once.
   setMaxListeners(0, shutdown.signal);
   const inFlight = new InFlight(logger);
-  const roles = new Roles({ admins: config.roles.admins, cacheMs: config.roles.groupCacheMinutes * 60_000, client, logger });
+  const roles = new Roles({ admins: config.roles.admins, responders: config.roles.responders, cacheMs: config.roles.groupCacheMinutes * 60_000, client, logger });
   const summaries: CommandSummary[] = commands.map(({ name, usage, summary, adminOnly }) => ({ name, usage, summary, adminOnly }));
   const services: SlackServices = {
     config,
@@ -124,6 +128,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     now,
     logger,
     shutdown: shutdown.signal,
+    store,
+    drills: deps.drills,
   };
 
   app.command('/ftr', async ({ command, ack }) => {
@@ -133,7 +139,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       routeCommand({
         text: command.text,
         commands,
-        context: { userId: command.user_id, channelId: command.channel_id, isAdmin: () => roles.isAdmin(command.user_id), conversation, services },
+        context: {
+          userId: command.user_id,
+          channelId: command.channel_id,
+          isAdmin: () => roles.isAdmin(command.user_id),
+          responseUrl: command.response_url,
+          conversation,
+          services,
+        },
       }),
     );
   });
@@ -154,6 +167,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
 
   return {
     app,
+    services,
+    track: (what, work) => inFlight.run(what, work),
     async start(options = {}) {
       try {
         await app.init();
@@ -184,8 +199,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         shutdown.abort();
         await inFlight.drain(deadline - Date.now());
       }
-      await store.close();
-      logger.info('shut down');
+      logger.info('Slack app stopped');
     },
   };
 }

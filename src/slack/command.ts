@@ -5,6 +5,7 @@ import type { Conversation } from './conversation';
 import type { Logger } from './logger';
 import type { Roles } from './roles';
 import type { Runbook } from './runbooks';
+import type { Store } from '../store';
 import type { ScanService } from './scanService';
 
 /** What every handler may use; built once by createSlackApp. */
@@ -20,6 +21,16 @@ export interface SlackServices {
   logger: Logger;
   /** Aborted when the process shuts down and in-flight work runs out of time. */
   shutdown: AbortSignal;
+  /** State shared with the alert pipeline (open alerts for `/ftr alerts` and the Home tab). */
+  store: Store;
+  /** Present when the alert queue is configured. */
+  drills?: DrillStarter;
+}
+
+/** Puts a sample event through the real alert pipeline (`/ftr drill`). */
+export interface DrillStarter {
+  readonly kinds: readonly string[];
+  start(input: { kind: string; userId: string; responseUrl?: string }): Promise<{ id: string }>;
 }
 
 export interface CommandContext {
@@ -28,6 +39,8 @@ export interface CommandContext {
   userId: string;
   channelId: string;
   isAdmin: () => Promise<boolean>;
+  /** Where the command can answer later (a drill's result); absent outside slash commands. */
+  responseUrl?: string;
   conversation: Conversation;
   services: SlackServices;
 }

@@ -9,21 +9,29 @@ interface HomeState {
   accountId?: string;
   report?: ScanReport;
   scan?: RunningScan;
+  openAlerts?: number;
 }
 
 /** What the home tab shows; when AWS cannot be reached the tab still opens, without posture. */
 async function homeState(services: SlackServices): Promise<HomeState> {
+  const openAlerts = await services.store
+    .listAlerts({ states: ['open'] })
+    .then((open) => open.length)
+    .catch((err) => {
+      services.logger.warn({ err }, 'App Home without the alert count: the store cannot be read');
+      return undefined;
+    });
   try {
     const accountId = await services.scans.accountId();
-    return { accountId, report: await services.scans.latest(accountId), scan: services.scans.current(accountId) };
+    return { accountId, report: await services.scans.latest(accountId), scan: services.scans.current(accountId), openAlerts };
   } catch (err) {
     services.logger.warn({ err }, 'App Home without posture: the account is unknown');
-    return {};
+    return { openAlerts };
   }
 }
 
 function publish(client: WebClient, services: SlackServices, userId: string, isAdmin: boolean, state: HomeState, running?: ScanProgressView) {
-  const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin, commands: services.commands, checks: services.checks });
+  const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts });
   return client.views.publish({ user_id: userId, view });
 }
 

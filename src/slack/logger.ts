@@ -20,8 +20,9 @@ function scrubText(text: string, secrets: readonly string[]): string {
 function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value, secrets);
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-  if (value instanceof Error) {
-    const { name, message, stack } = value;
+  // Errors from another realm (a native module, a test sandbox) fail instanceof but have a stack.
+  if (value instanceof Error || (typeof (value as Error).message === 'string' && typeof (value as Error).stack === 'string')) {
+    const { name, message, stack } = value as Error;
     const code = (value as { code?: unknown }).code;
     return scrub({ type: name, message, stack, ...(code !== undefined ? { code } : {}) }, secrets, depth + 1);
   }

@@ -2,50 +2,82 @@ import type { WebClient } from './webClient';
 import { slackErrorCode } from './conversation';
 import type { Logger } from './logger';
 
+/** Users named directly, and user groups (S…) whose members count too. */
+interface Principals {
+  users: Set<string>;
+  groups: string[];
+}
+
+function principals(ids: readonly string[]): Principals {
+  return { users: new Set(ids.filter((id) => !id.startsWith('S'))), groups: ids.filter((id) => id.startsWith('S')) };
+}
+
 interface GroupMembers {
   users: Set<string>;
   expiresAt: number;
 }
 
 /**
- * Who is an FTR admin: users named in `roles.admins`, and members of the user groups named
+ * Who is an FTR admin (and who responds to alerts): users named in `roles.admins`, and members of the user groups named
  * there (asked with usergroups.users.list, cached for `cacheMs`). When membership cannot be
  * read, the user is treated as not an admin: refusing is the safe failure. With no admins
  * configured at all, everyone in the workspace is an admin, so that a new install needs only
  * its two Slack secrets; naming admins restricts scans to them.
  */
 export class Roles {
-  private readonly users: Set<string>;
-  private readonly groups: string[];
+  private readonly admins: Principals;
+  /** Undefined: the admins respond to alerts. */
+  private readonly responders?: Principals;
   private readonly members = new Map<string, GroupMembers>();
   private readonly inFlight = new Map<string, Promise<Set<string> | undefined>>();
 
   constructor(
-    private readonly deps: { admins: readonly string[]; cacheMs: number; client: WebClient; logger: Logger; clock?: () => number },
+    private readonly deps: {
+      admins: readonly string[];
+      responders?: readonly string[];
+      cacheMs: number;
+      client: WebClient;
+      logger: Logger;
+      clock?: () => number;
+    },
   ) {
-    this.users = new Set(deps.admins.filter((id) => !id.startsWith('S')));
-    this.groups = deps.admins.filter((id) => id.startsWith('S'));
+    this.admins = principals(deps.admins);
+    this.responders = deps.responders ? principals(deps.responders) : undefined;
   }
 
   /** Users named directly, for "ask one of …". */
   get adminUsers(): string[] {
-    return [...this.users];
+    return [...this.admins.users];
+  }
+
+  /** Who may acknowledge alerts, as configured (users and groups), for "ask one of …". */
+  get responderIds(): string[] {
+    const who = this.responders ?? this.admins;
+    return [...who.users, ...who.groups];
   }
 
   get configured(): boolean {
-    return this.users.size + this.groups.length > 0;
+    return this.admins.users.size + this.admins.groups.length > 0;
   }
 
   async isAdmin(userId: string): Promise<boolean> {
     // No roles configured: a fresh install works for its workspace out of the box.
     if (!this.configured) return true;
-    if (this.users.has(userId)) return true;
-    for (const group of this.groups) {
+    return this.isMember(userId, this.admins);
+  }
+
+  /** May acknowledge and resolve alerts: `roles.responders`, else the admins. */
+  async isResponder(userId: string): Promise<boolean> {
+    return this.responders ? this.isMember(userId, this.responders) : this.isAdmin(userId);
+  }
+
+  private async isMember(userId: string, who: Principals): Promise<boolean> {
+    if (who.users.has(userId)) return true;
+    for (const group of who.groups) {
       if ((await this.groupMembers(group))?.has(userId)) return true;
     }
     return false;
   }
-
   private now(): number {
     return (this.deps.clock ?? Date.now)();
   }

@@ -12,6 +12,8 @@ export interface SlackSettings {
   apiUrl: string;
   port: number;
   storeUrl?: string;
+  /** The SQS queue EventBridge feeds with alert events; absent: no alert consumer. */
+  alertQueueUrl?: string;
   regions?: string[];
   logLevel: LogLevel;
 }
@@ -71,6 +73,20 @@ function regions(env: NodeJS.ProcessEnv): string[] | undefined {
   }
 }
 
+function alertQueueUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const v = value(env, 'ALERT_QUEUE_URL');
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError('ALERT_QUEUE_URL: not a URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/ftr-alerts)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ALERT_QUEUE_URL: must be an https URL of an SQS queue');
+  if (url.pathname.split('/').filter(Boolean).length < 2) throw new ConfigError('ALERT_QUEUE_URL: must name the queue (…/<account id>/<queue name>)');
+  return url.href;
+}
+
 function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   const v = value(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new ConfigError(`LOG_LEVEL: "${v}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -98,6 +114,7 @@ export function slackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Slac
     apiUrl: apiUrl(env),
     port: port(env),
     storeUrl: value(env, 'STORE_URL'),
+    alertQueueUrl: alertQueueUrl(env),
     regions: regions(env),
     logLevel: logLevel(env),
   };

@@ -3,7 +3,7 @@ import { ConfigError } from '../config/load';
 import { SqliteStore } from './sqlite';
 import type { Store } from './store';
 
-export type { Store } from './store';
+export type { AlertRecord, AlertState, AuditEntry, Store } from './store';
 export { SqliteStore } from './sqlite';
 
 export const DEFAULT_STORE_FILE = './data/ftr.sqlite';

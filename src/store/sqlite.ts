@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ScanReport } from '../engine/scan';
-import type { Store } from './store';
+import type { AlertRecord, AlertState, AuditEntry, Store } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS scans (
@@ -15,16 +15,46 @@ CREATE TABLE IF NOT EXISTS kv (
   value TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS alerts (
+  key TEXT PRIMARY KEY,
+  rev INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  channel TEXT,
+  ts TEXT,
+  digest_id TEXT,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_by_state ON alerts (state, created_at);
+CREATE INDEX IF NOT EXISTS alerts_by_digest ON alerts (digest_id) WHERE digest_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, id);
 `;
 
-/** The default store: one embedded SQLite file (or `:memory:`). */
+/** How long a write waits for another process holding the file's lock before it fails. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+type AlertRow = [key: string, rev: number, state: string, createdAt: string, channel: string | null, ts: string | null, digestId: string | null, record: string];
+
+function alertRow(record: AlertRecord): AlertRow {
+  return [record.key, record.rev, record.state, record.createdAt, record.channel ?? null, record.ts ?? null, record.digestId ?? null, JSON.stringify(record)];
+}
+
+/** The default store: one embedded SQLite file (or `:memory:`), shared by the processes of one host. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     // WAL: readers (another process inspecting the file) never block the bot's writes.
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
@@ -36,6 +66,18 @@ export class SqliteStore implements Store {
       get: this.db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
       put: this.db.prepare<[string, string, string]>(
         'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      ),
+      getAlert: this.db.prepare<[string], { record: string }>('SELECT record FROM alerts WHERE key = ?'),
+      insertAlert: this.db.prepare<AlertRow>(
+        'INSERT INTO alerts (key, rev, state, created_at, channel, ts, digest_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING',
+      ),
+      updateAlert: this.db.prepare<[number, string, string, string | null, string | null, string | null, string, string, number]>(
+        'UPDATE alerts SET rev = ?, state = ?, created_at = ?, channel = ?, ts = ?, digest_id = ?, record = ? WHERE key = ? AND rev = ?',
+      ),
+      digestAlerts: this.db.prepare<[string], { record: string }>('SELECT record FROM alerts WHERE digest_id = ? ORDER BY created_at, key'),
+      appendAudit: this.db.prepare<[string, string, string, string, string | null]>('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
+      auditTrail: this.db.prepare<[string], { at: string; actor: string; action: string; target: string; detail: string | null }>(
+        'SELECT at, actor, action, target, detail FROM audit WHERE target = ? ORDER BY id',
       ),
     };
   }
@@ -57,6 +99,41 @@ export class SqliteStore implements Store {
   async put(key: string, value: unknown): Promise<void> {
     if (value === undefined) throw new TypeError(`store.put(${key}): value must not be undefined`);
     this.statements.put.run(key, JSON.stringify(value), new Date().toISOString());
+  }
+
+  async getAlert(key: string): Promise<AlertRecord | undefined> {
+    const row = this.statements.getAlert.get(key);
+    return row ? (JSON.parse(row.record) as AlertRecord) : undefined;
+  }
+
+  async putAlert(record: AlertRecord, expectedRev: number | undefined): Promise<boolean> {
+    if (record.rev !== (expectedRev ?? 0) + 1) throw new RangeError(`putAlert(${record.key}): rev ${record.rev} does not follow ${expectedRev ?? 'none'}`);
+    const row = alertRow(record);
+    const [key, ...values] = row;
+    const result = expectedRev === undefined ? this.statements.insertAlert.run(...row) : this.statements.updateAlert.run(...values, key, expectedRev);
+    return result.changes === 1;
+  }
+
+  async listAlerts(query: { states: readonly AlertState[]; limit?: number }): Promise<AlertRecord[]> {
+    if (query.states.length === 0) return [];
+    const marks = query.states.map(() => '?').join(', ');
+    const limit = query.limit ?? -1;
+    const rows = this.db
+      .prepare<[...string[], number], { record: string }>(`SELECT record FROM alerts WHERE state IN (${marks}) ORDER BY created_at, key LIMIT ?`)
+      .all(...query.states, limit);
+    return rows.map((r) => JSON.parse(r.record) as AlertRecord);
+  }
+
+  async digestAlerts(digestId: string): Promise<AlertRecord[]> {
+    return this.statements.digestAlerts.all(digestId).map((r) => JSON.parse(r.record) as AlertRecord);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.statements.appendAudit.run(entry.at, entry.actor, entry.action, entry.target, entry.detail ?? null);
+  }
+
+  async auditTrail(target: string): Promise<AuditEntry[]> {
+    return this.statements.auditTrail.all(target).map(({ detail, ...rest }) => ({ ...rest, ...(detail !== null ? { detail } : {}) }));
   }
 
   async close(): Promise<void> {

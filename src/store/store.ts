@@ -1,8 +1,60 @@
+import type { AlertObservation } from '../core/alert';
 import type { ScanReport } from '../engine/scan';
 
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
+
 /**
- * Where the bot keeps state between restarts. Deliberately small (the last report per account
- * and a few JSON values) so that a DynamoDB implementation is a page of code.
+ * One alert: the merged observations of one key, its card, and who did what with it. Writes are
+ * conditional on `rev`, so that replicas sharing the store never overwrite each other.
+ */
+export interface AlertRecord {
+  key: string;
+  /** Row revision: every write increments it by one. */
+  rev: number;
+  /** Increments whenever what the card shows changes. */
+  contentRev: number;
+  /** The content revision the card shows; below `contentRev` the card must be edited. */
+  cardRev: number;
+  state: AlertState;
+  alert: AlertObservation;
+  /** ISO-8601. */
+  createdAt: string;
+  /** Where the card is (a digest card's when `digestId` is set). */
+  channel?: string;
+  ts?: string;
+  digestId?: string;
+  /** A replica is posting the card until `until` (ISO-8601); others wait. */
+  postingLease?: { owner: string; until: string };
+  /** The EventBridge event ids already applied (the latest few): a redelivered message changes nothing. */
+  eventIds: string[];
+  /** Short thread replies not yet posted under the card. */
+  notes: string[];
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+  resolvedBy?: string;
+  resolvedAt?: string;
+  /** Escalations posted so far, and when the next one is due (ISO-8601). */
+  escalations: number;
+  nextEscalationAt?: string;
+  /** Set on alerts created by `/ftr drill`. */
+  drillId?: string;
+}
+
+/** Who did what to which alert, kept for audit. */
+export interface AuditEntry {
+  /** ISO-8601. */
+  at: string;
+  /** A Slack user id, or `ftr-bot` / `aws` for automatic changes. */
+  actor: string;
+  action: string;
+  /** The alert key (or digest id) acted on. */
+  target: string;
+  detail?: string;
+}
+
+/**
+ * Where the bot keeps state between restarts and shares it between replicas: the last report per
+ * account, alerts with their audit trail, and a few JSON values.
  */
 export interface Store {
   lastScan(accountId: string): Promise<ScanReport | undefined>;
@@ -10,5 +62,21 @@ export interface Store {
   /** A JSON value saved with `put`, or undefined. */
   get<T = unknown>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown): Promise<void>;
+
+  getAlert(key: string): Promise<AlertRecord | undefined>;
+  /**
+   * Writes `record` (whose `rev` must be `expectedRev + 1`, or 1 for a new alert) only if the
+   * stored one still has `expectedRev` (undefined: only if there is none). False when another
+   * writer got there first: read again and retry.
+   */
+  putAlert(record: AlertRecord, expectedRev: number | undefined): Promise<boolean>;
+  /** Alerts in the given states, oldest first. */
+  listAlerts(query: { states: readonly AlertState[]; limit?: number }): Promise<AlertRecord[]>;
+  /** The alerts grouped on one digest card. */
+  digestAlerts(digestId: string): Promise<AlertRecord[]>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** The audit trail of one alert or digest, oldest first. */
+  auditTrail(target: string): Promise<AuditEntry[]>;
+
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@
  * A local stand-in for Slack's Web API over real HTTP: point SLACK_API_URL at `url`. It records
  * every call, checks the bearer token, validates Block Kit payloads on its own (the limits below
  * come from Slack's Block Kit reference, not from the project's code) and answers as Slack does.
- * It also accepts POSTs to response_url paths.
+ * It also accepts POSTs to response_url paths. Rate limits as Slack documents them (about one
+ * message per second per channel, per-method tiers) are off until switched on.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,43 @@ const MAX_BUTTON_VALUE = 2000;
 const MAX_BUTTON_URL = 3000;
 const MAX_ID = 255;
 const MAX_PRIVATE_METADATA = 3000;
+
+/** Requests per minute of Slack's Web API rate-limit tiers (Slack's documented floors). */
+export const SLACK_TIER_PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
+
+/** An allowance: `perSecond` on average, up to `burst` at once (a token bucket). */
+export interface Allowance {
+  perSecond: number;
+  burst: number;
+}
+
+class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly allowance: Allowance,
+    now: number,
+  ) {
+    this.tokens = allowance.burst;
+    this.updatedAt = now;
+  }
+
+  /** 0 when a request may go now, else the ms until it may. */
+  waitMs(now: number): number {
+    const { perSecond, burst } = this.allowance;
+    // Requests are checked in the order they were read, which can differ slightly from arrival.
+    if (now > this.updatedAt) {
+      this.tokens = Math.min(burst, this.tokens + ((now - this.updatedAt) / 1000) * perSecond);
+      this.updatedAt = now;
+    }
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / perSecond) * 1000;
+  }
+
+  take(): void {
+    this.tokens -= 1;
+  }
+}
 
 function checkText(obj: any, where: string, max: number, out: string[], plainOnly = false): void {
   if (!obj || typeof obj !== 'object') return void out.push(`${where}: text object missing`);
@@ -174,6 +212,8 @@ export interface StoredMessage {
   text: string;
   blocks: any[];
   threadTs?: string;
+  /** When the chat.postMessage that created it arrived (ms since the epoch). */
+  postedAt: number;
 }
 
 export class SlackApiStandIn {
@@ -189,6 +229,10 @@ export class SlackApiStandIn {
   readonly usergroups = new Map<string, string[]>();
   private readonly rateLimited = new Map<string, number>();
   private readonly delays = new Map<string, number>();
+  private channelPostAllowance: Allowance | undefined;
+  private readonly methodAllowances = new Map<string, Allowance>();
+  /** `post:<channel>` or `method:<method>` → its bucket, created on first use. */
+  private readonly buckets = new Map<string, TokenBucket>();
   private tsCounter = 0;
 
   private constructor(
@@ -228,6 +272,24 @@ export class SlackApiStandIn {
     this.rateLimited.set(method, times);
   }
 
+  /**
+   * chat.postMessage (thread replies included) beyond `perSecond` per channel, after a burst of
+   * `burst`, answers HTTP 429 `ratelimited` with Retry-After in whole seconds, as Slack does.
+   */
+  limitChannelPosts(allowance: { perSecond?: number; burst: number }): void {
+    this.channelPostAllowance = { perSecond: allowance.perSecond ?? 1, burst: allowance.burst };
+    for (const key of this.buckets.keys()) if (key.startsWith('post:')) this.buckets.delete(key);
+  }
+
+  /**
+   * Calls of `method` beyond `perMinute` (e.g. `SLACK_TIER_PER_MINUTE[3]` for chat.update) answer
+   * HTTP 429 `ratelimited`. `burst` defaults to a minute's allowance, as a per-minute window allows.
+   */
+  limitMethod(method: string, allowance: { perMinute: number; burst?: number }): void {
+    this.methodAllowances.set(method, { perSecond: allowance.perMinute / 60, burst: allowance.burst ?? allowance.perMinute });
+    this.buckets.delete(`method:${method}`);
+  }
+
   /** Calls of `method` are answered after `ms`. */
   delay(method: string, ms: number): void {
     this.delays.set(method, ms);
@@ -235,6 +297,26 @@ export class SlackApiStandIn {
 
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Messages of `channel` that are not thread replies, oldest first. */
+  topLevelMessages(channel: string): StoredMessage[] {
+    return [...(this.messages.get(channel)?.values() ?? [])].filter((m) => m.threadTs === undefined);
+  }
+
+  /** The most successful chat.postMessage calls to `channel` that arrived within one second. */
+  peakPostsPerSecond(channel: string): number {
+    const times = this.calls
+      .filter((c) => c.method === 'chat.postMessage' && c.outcome === 'ok' && c.args.channel === channel)
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    let peak = 0;
+    let first = 0;
+    times.forEach((at, i) => {
+      while (at - times[first] >= 1000) first += 1;
+      peak = Math.max(peak, i - first + 1);
+    });
+    return peak;
   }
 
   /** Every violation of Block Kit limits seen so far, with where it was seen. */
@@ -265,6 +347,9 @@ export class SlackApiStandIn {
     this.usergroups.clear();
     this.rateLimited.clear();
     this.delays.clear();
+    this.channelPostAllowance = undefined;
+    this.methodAllowances.clear();
+    this.buckets.clear();
   }
 
   async close(): Promise<void> {
@@ -298,10 +383,11 @@ export class SlackApiStandIn {
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
     const limited = this.rateLimited.get(method) ?? 0;
-    if (limited > 0) {
-      this.rateLimited.set(method, limited - 1);
+    if (limited > 0) this.rateLimited.set(method, limited - 1);
+    const waitMs = limited > 0 ? 1000 : this.allowanceWait(call);
+    if (waitMs > 0) {
       call.outcome = 'ratelimited';
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
@@ -309,6 +395,24 @@ export class SlackApiStandIn {
     if (!answer.ok) call.outcome = String(answer.error);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(answer));
+  }
+
+  /** 0 when the call is within the allowances switched on (and counts against them), else the ms until it would be. */
+  private allowanceWait(call: RecordedCall): number {
+    const limits: [string, Allowance | undefined][] = [[`method:${call.method}`, this.methodAllowances.get(call.method)]];
+    if (call.method === 'chat.postMessage') limits.push([`post:${call.args.channel}`, this.channelPostAllowance]);
+    const buckets = limits.flatMap(([key, allowance]) => {
+      if (!allowance) return [];
+      if (!this.buckets.has(key)) this.buckets.set(key, new TokenBucket(allowance, call.at));
+      return [this.buckets.get(key)!];
+    });
+    const waitMs = Math.max(0, ...buckets.map((b) => b.waitMs(call.at)));
+    if (waitMs === 0) buckets.forEach((b) => b.take());
+    return waitMs;
+  }
+
+  private nextTs(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String((this.tsCounter += 1)).padStart(6, '0')}`;
   }
 
   private answer(call: RecordedCall): Record<string, unknown> {
@@ -326,11 +430,18 @@ export class SlackApiStandIn {
         if (this.notInChannel.has(args.channel)) return { ok: false, error: 'not_in_channel' };
         const violations = messageViolations(args);
         if (violations.length > 0) return invalid(violations);
-        const ts = `${Math.floor(Date.now() / 1000)}.${String((this.tsCounter += 1)).padStart(6, '0')}`;
-        const message: StoredMessage = { channel: args.channel, ts, text: args.text, blocks: args.blocks ?? [], threadTs: args.thread_ts };
+        const ts = this.nextTs();
+        const message: StoredMessage = { channel: args.channel, ts, text: args.text, blocks: args.blocks ?? [], threadTs: args.thread_ts, postedAt: call.at };
         if (!this.messages.has(args.channel)) this.messages.set(args.channel, new Map());
         this.messages.get(args.channel)!.set(ts, message);
         return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks } };
+      }
+      case 'chat.postEphemeral': {
+        // Seen only by `user`, not part of the channel's history: recorded in `calls`, not in `messages`.
+        if (this.notInChannel.has(args.channel)) return { ok: false, error: 'not_in_channel' };
+        const violations = messageViolations(args);
+        if (violations.length > 0) return invalid(violations);
+        return { ok: true, message_ts: this.nextTs() };
       }
       case 'chat.update': {
         const message = this.messages.get(args.channel)?.get(args.ts);

@@ -2,6 +2,7 @@
  * The Slack app started in-process on a loopback port, against the Web API stand-in, with an
  * in-memory store. Requests go through Bolt's real HTTP receiver.
  */
+import { createAlertPipeline, type AlertPipeline } from '../../src/alerts';
 import { parseAppConfig } from '../../src/config/load';
 import type { ScanReport } from '../../src/engine/scan';
 import { createSlackApp, type SlackApp } from '../../src/slack/app';
@@ -27,6 +28,8 @@ export interface SlackHarness {
   logs: string[];
   eventsUrl: string;
   baseUrl: string;
+  /** Present when started with `alertQueueUrl`. */
+  alerts?: AlertPipeline;
   send(request: SignedRequest, options?: { timestamp?: number; signature?: string }): Promise<PostResult>;
   /** `/ftr <text>` from `userId` (the admin by default), answering to response_url `id`. */
   command(text: string, options?: { userId?: string; channelId?: string; responseId?: string }): Promise<PostResult>;
@@ -75,19 +78,33 @@ export function motoScanner(): AccountScanner {
 }
 
 export async function startSlackHarness(
-  options: { scanner?: AccountScanner; config?: Record<string, unknown>; store?: Store; commands?: readonly SlashCommand[] } = {},
+  options: { scanner?: AccountScanner; config?: Record<string, unknown>; store?: Store; commands?: readonly SlashCommand[]; alertQueueUrl?: string; api?: SlackApiStandIn } = {},
 ): Promise<SlackHarness> {
-  const api = await SlackApiStandIn.start({ token: BOT_TOKEN });
+  // Replicas of one app share one Slack.
+  const api = options.api ?? (await SlackApiStandIn.start({ token: BOT_TOKEN }));
   const logs: string[] = [];
-  const env = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.url, PORT: '0', FTR_REGIONS: 'us-east-1', LOG_LEVEL: 'debug' };
+  const env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: api.url,
+    PORT: '0',
+    FTR_REGIONS: 'us-east-1',
+    LOG_LEVEL: 'debug',
+    ...(options.alertQueueUrl ? { ALERT_QUEUE_URL: options.alertQueueUrl } : {}),
+  };
   const settings = slackSettingsFromEnv(env);
   const config = parseAppConfig({ roles: { admins: [ADMIN] }, slack: { progressUpdateSeconds: 0.5 }, ...options.config });
   const logger = createLogger({ level: 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], destination: { write: (line: string) => void logs.push(line) } });
   const store = options.store ?? new SqliteStore(':memory:');
   const scanner = options.scanner ?? motoScanner();
   const scans = new ScanService({ scanner, store, now: () => new Date(), logger });
-  const slack = createSlackApp({ env: settings, config, scans, store, logger, commands: options.commands });
+  const alerts = settings.alertQueueUrl
+    ? createAlertPipeline({ queueUrl: settings.alertQueueUrl, settings, config, store, logger, accountId: () => scans.accountId(), homeRegion: 'us-east-1', env: process.env })
+    : undefined;
+  const slack = createSlackApp({ env: settings, config, scans, store, logger, commands: options.commands, drills: alerts?.drills });
+  alerts?.attach(slack);
   const { port } = await slack.start({ host: '127.0.0.1' });
+  await alerts?.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
   let stopped = false;
@@ -99,14 +116,16 @@ export async function startSlackHarness(
     logs,
     eventsUrl,
     baseUrl,
+    alerts,
     send: (request, opts = {}) => postSigned(eventsUrl, request, { secret: SIGNING_SECRET, ...opts }),
     command: (text, opts = {}) =>
       harness.send(slashCommand({ text, userId: opts.userId ?? ADMIN, channelId: opts.channelId, responseUrl: api.responseUrl(opts.responseId) })),
     async stop() {
       if (stopped) return;
       stopped = true;
-      await slack.stop(5_000);
-      await api.close();
+      await Promise.all([alerts?.stop(3_000), slack.stop(5_000)]);
+      if (!options.store) await store.close();
+      if (!options.api) await api.close();
     },
   };
   return harness;

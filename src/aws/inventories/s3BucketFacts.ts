@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { describeError, isErrorNamed } from '../errors';
+import type { CheckContext } from '../../core/types';
 import { defineInventory } from '../inventory';
 import { s3Buckets, type BucketInfo } from './s3Buckets';
 
@@ -43,8 +44,10 @@ const BUCKET_CALL_CONCURRENCY = 24;
  * bucket's own region, with bounded concurrency so that thousands of buckets neither
  * exhaust sockets nor trip S3's request rate.
  */
-export const s3BucketFacts = defineInventory<BucketFacts[]>('s3.bucketFacts', 'global', async (ctx) => {
-  const buckets = await s3Buckets(ctx);
+export const s3BucketFacts = defineInventory<BucketFacts[]>('s3.bucketFacts', 'global', async (ctx) => readBucketFacts(ctx, await s3Buckets(ctx)));
+
+/** The facts of the given buckets, read now (an alert re-evaluates one bucket without listing them all). */
+export function readBucketFacts(ctx: CheckContext, buckets: readonly BucketInfo[]): Promise<BucketFacts[]> {
   const limit = pLimit(BUCKET_CALL_CONCURRENCY);
 
   /** Sends one call; the errors named in `absentWhen` mean "not configured" (null). */
@@ -85,7 +88,7 @@ export const s3BucketFacts = defineInventory<BucketFacts[]>('s3.bucketFacts', 'g
       };
     }),
   );
-});
+}
 
 /** An undefined answer (an empty response) means the same as "not configured". */
 function present<T>(fact: Fact<T | null | undefined>): Fact<T | null> {

@@ -2,7 +2,7 @@ import { GetPublicAccessBlockCommand, S3ControlClient, type PublicAccessBlockCon
 import type { Grant } from '@aws-sdk/client-s3';
 import { describeError, isErrorNamed } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
-import { s3BucketFacts, type BucketFacts, type Fact } from '../../aws/inventories/s3BucketFacts';
+import { readBucketFacts, s3BucketFacts, type BucketFacts, type Fact } from '../../aws/inventories/s3BucketFacts';
 import type { BucketInfo } from '../../aws/inventories/s3Buckets';
 import type { CheckContext } from '../../core/types';
 import { policyStatements, publicStatements } from './bucketPolicy';
@@ -132,9 +132,15 @@ function blockedAt(account: Fact<PublicAccessBlockConfiguration | null>, facts: 
   return 'account and bucket settings combined';
 }
 
-/** Every bucket's exposure, judged against the account's Block Public Access. */
-export async function bucketExposures(ctx: CheckContext): Promise<BucketExposure[]> {
-  const [facts, account] = await Promise.all([s3BucketFacts(ctx), settle(accountPublicAccessBlock(ctx))]);
+/**
+ * Every bucket's exposure, judged against the account's Block Public Access: the scan's shared
+ * inventory, or only `buckets`, read now (an alert re-evaluating what just changed).
+ */
+export async function bucketExposures(ctx: CheckContext, buckets?: readonly BucketInfo[]): Promise<BucketExposure[]> {
+  const [facts, account] = await Promise.all([
+    buckets ? readBucketFacts(ctx, buckets) : s3BucketFacts(ctx),
+    settle(accountPublicAccessBlock(ctx)),
+  ]);
   return facts.map((f) => assessExposure(f, account));
 }
 

@@ -2,6 +2,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { Check } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
 import { codeSpan } from '../mrkdwn';
+import { plural } from './format';
 import { commandLines } from './commands';
 import { LIMITS } from './limits';
 import { actions, button, context, divider, header, packSections, section } from './kit';
@@ -20,6 +21,8 @@ export function homeView(input: {
   isAdmin: boolean;
   commands: readonly CommandSummary[];
   checks?: readonly Check[];
+  /** Unacknowledged alerts; undefined when unknown. */
+  openAlerts?: number;
 }): HomeView {
   const accountId = input.accountId ?? input.report?.accounts[0];
   const canRescan = input.isAdmin && !input.running && accountId !== undefined;
@@ -37,6 +40,15 @@ export function homeView(input: {
     blocks.push(header('FTR readiness'), ...progress);
     blocks.push(section(input.running ? 'The first scan is running; results appear here when it finishes.' : 'No scan yet.'));
     if (canRescan) blocks.push(actions([button({ text: ':mag: Scan now', actionId: RESCAN_ACTION_ID, value: accountId, style: 'primary' })]));
+  }
+  if (input.openAlerts !== undefined) {
+    blocks.push(
+      context(
+        input.openAlerts === 0
+          ? ':white_check_mark: No unacknowledged alerts.'
+          : `:bell: *${plural(input.openAlerts, 'unacknowledged alert')}*: \`/ftr alerts\` lists them, oldest first.`,
+      ),
+    );
   }
   const commands = input.commands.filter((c) => input.isAdmin || !c.adminOnly);
   if (commands.length > 0) {
