@@ -183,6 +183,31 @@ describe('buttons', () => {
   });
 });
 
+test('a route whose channel the bot cannot post to is reported once, loudly, and its alerts go to the default channel', async () => {
+  await start();
+  h.api.notInChannel.add(SECOPS);
+  const second = fixtureEvent('guardduty-instance');
+  second.id = 'second-event';
+  second.detail.id = 'second-finding';
+  await send(sqs, queues.queueUrl, JSON.stringify(fixtureEvent('guardduty-instance')));
+  await send(sqs, queues.queueUrl, JSON.stringify(second));
+  await waitUntil(() => cards(DEFAULT).filter((c) => JSON.stringify(c.blocks).includes('ftr_alert_ack')).length === 2, 'both cards in the default channel');
+  await drained();
+  const notices = cards(DEFAULT).filter((c) => c.text.includes('I cannot post alerts'));
+  expect(notices).toHaveLength(1);
+  expect(notices[0].text).toContain(`<#${SECOPS}>`);
+  expect(h.logs.filter((l) => l.includes('"level":50') && l.includes('cannot post alerts to this channel'))).toHaveLength(1);
+});
+
+test('an event of no alert source is acknowledged and ignored (deleted, not dead-lettered), with a debug line', async () => {
+  await start();
+  await send(sqs, queues.queueUrl, JSON.stringify({ ...fixtureEvent('guardduty-instance'), source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' }));
+  await drained();
+  expect(await receiveBodies(sqs, queues.dlqUrl)).toEqual([]);
+  expect(h.api.callsTo('chat.postMessage')).toHaveLength(0);
+  expect(h.logs.some((l) => l.includes('"level":20') && l.includes('event ignored'))).toBe(true);
+});
+
 test('a malformed body goes to the dead-letter queue; the consumer goes on', async () => {
   await start();
   await send(sqs, queues.queueUrl, '{"not": "an event"');
