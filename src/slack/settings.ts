@@ -39,16 +39,23 @@ function token(env: NodeJS.ProcessEnv, name: string, prefix: string, what: strin
   return v;
 }
 
-function apiUrl(env: NodeJS.ProcessEnv): string {
-  const v = value(env, 'SLACK_API_URL');
-  if (v === undefined) return DEFAULT_SLACK_API_URL;
+/** An http(s) URL setting; undefined when unset. */
+function httpUrl(env: NodeJS.ProcessEnv, name: string, example: string): URL | undefined {
+  const v = value(env, name);
+  if (v === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    throw new ConfigError('SLACK_API_URL: not a URL (e.g. https://slack.com/api/)');
+    throw new ConfigError(`${name}: not a URL (e.g. ${example})`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('SLACK_API_URL: must be an http or https URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name}: must be an http or https URL`);
+  return url;
+}
+
+function apiUrl(env: NodeJS.ProcessEnv): string {
+  const url = httpUrl(env, 'SLACK_API_URL', 'https://slack.com/api/');
+  if (url === undefined) return DEFAULT_SLACK_API_URL;
   if (url.username || url.password || url.search) throw new ConfigError('SLACK_API_URL: must not contain credentials or a query string');
   // The Web API client appends method names to this base, so it must end in a slash.
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
@@ -74,15 +81,8 @@ function regions(env: NodeJS.ProcessEnv): string[] | undefined {
 }
 
 function alertQueueUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const v = value(env, 'ALERT_QUEUE_URL');
-  if (v === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw new ConfigError('ALERT_QUEUE_URL: not a URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/ftr-alerts)');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ALERT_QUEUE_URL: must be an https URL of an SQS queue');
+  const url = httpUrl(env, 'ALERT_QUEUE_URL', 'https://sqs.us-east-1.amazonaws.com/123456789012/ftr-alerts');
+  if (url === undefined) return undefined;
   if (url.pathname.split('/').filter(Boolean).length < 2) throw new ConfigError('ALERT_QUEUE_URL: must name the queue (…/<account id>/<queue name>)');
   return url.href;
 }

@@ -6,10 +6,10 @@
 import { CreateBucketCommand, DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { resetMoto } from '../support/aws';
-import { buttonClick } from '../support/slackRequests';
+import { appHomeOpened, buttonClick } from '../support/slackRequests';
 import { ADMIN, READER, scriptedScanner, startSlackHarness, type SlackHarness } from '../support/slackHarness';
 import { smallReport } from '../slack/fixtures';
-import { createQueues, fixtureEvent, queueDepth, receiveBodies, send, sqsClient, type TestQueues } from './queue';
+import { createQueues, fixtureEvent, queueDepth, receiveBodies, send, sqsClient, waitUntil, type TestQueues } from './queue';
 
 const RESPONDER = 'U0RESPONDER';
 const SECOPS = 'C0SECOPS01';
@@ -55,14 +55,6 @@ function buttons(message: { blocks: any[] }): any[] {
 
 async function drained(): Promise<void> {
   await waitUntil(async () => (await queueDepth(sqs, queues.queueUrl)) === 0, 'the queue to drain');
-}
-
-async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${h?.logs.slice(-15).join("")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function press(actionId: string, value: string, userId: string, card: { channel: string; ts: string }, responseId = 'press') {
@@ -301,6 +293,9 @@ test('/ftr alerts lists the unacknowledged alerts privately; /ftr drill puts a s
   const list = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'list'), 5000, 'the list');
   expect(list.body.response_type).toBe('ephemeral');
   expect(list.body.text).toBe('1 unacknowledged alerts');
+  await h.send(appHomeOpened(READER));
+  const home = await h.api.waitFor(() => h.api.homeViews.get(READER), 5000, 'the home view');
+  expect(JSON.stringify(home.blocks)).toContain('1 unacknowledged alert*');
   await press('ftr_alert_ack', buttons(card)[0].value, RESPONDER, card);
   await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'drill' && /Drill acknowledged/.test(p.body.text)), 10_000, 'the acknowledgement timing');
   const [drill] = await h.alerts!.drills.list();

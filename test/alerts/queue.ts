@@ -51,3 +51,12 @@ export async function receiveBodies(sqs: SQSClient, queueUrl: string): Promise<s
 export function fixtureEvent(name: string): any {
   return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'events', `${name}.json`), 'utf8'));
 }
+
+/** Resolves once `check` holds (asked every 50 ms); fails after `timeoutMs`. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -12,9 +12,9 @@ import { resetMoto } from '../support/aws';
 import { SlackApiStandIn } from '../support/slackApi';
 import { ADMIN, BOT_TOKEN, SIGNING_SECRET, scriptedScanner, startSlackHarness, type SlackHarness } from '../support/slackHarness';
 import { buttonClick } from '../support/slackRequests';
-import { freePort, spawnServe, waitForHealthy } from '../support/slackServe';
+import { freePort, serveEnv, spawnServe, waitForHealthy } from '../support/slackServe';
 import { smallReport } from '../slack/fixtures';
-import { createQueues, fixtureEvent, queueDepth, send, sqsClient, type TestQueues } from './queue';
+import { createQueues, fixtureEvent, queueDepth, send, sqsClient, waitUntil, type TestQueues } from './queue';
 
 const CHANNEL = 'C0ALERTS01';
 
@@ -43,14 +43,6 @@ function findings(n: number, prefix: string): string[] {
     event.detail.resource.instanceDetails.instanceId = `i-${id}`;
     return JSON.stringify(event);
   });
-}
-
-async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 40_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Single cards by alert key (the Acknowledge button's value). */
@@ -159,24 +151,7 @@ test('ftr serve killed between posting a card and deleting its message: after a 
   writeFileSync(join(dir, 'ftr.yml'), `alerts:\n  defaultChannel: ${CHANNEL}\n`);
   const env = async () => {
     const port = await freePort();
-    return {
-      port,
-      env: {
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: api.url,
-        PORT: String(port),
-        STORE_URL: `sqlite://${join(dir, 'state.sqlite')}`,
-        FTR_CONFIG: join(dir, 'ftr.yml'),
-        FTR_REGIONS: 'us-east-1',
-        ALERT_QUEUE_URL: queues.queueUrl,
-        AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    };
+    return { port, env: serveEnv({ apiUrl: api.url, port, dir, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, extra: { ALERT_QUEUE_URL: queues.queueUrl } }) };
   };
   const first = await env();
   let serve = spawnServe(first.env);

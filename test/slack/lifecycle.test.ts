@@ -10,7 +10,7 @@ import { SqliteStore } from '../../src/store';
 import { SlackApiStandIn } from '../support/slackApi';
 import { ADMIN, BOT_TOKEN, SIGNING_SECRET, scriptedScanner, startSlackHarness } from '../support/slackHarness';
 import { postSigned, slashCommand } from '../support/slackRequests';
-import { freePort, spawnServe, waitForHealthy } from '../support/slackServe';
+import { freePort, serveEnv, spawnServe, waitForHealthy } from '../support/slackServe';
 import { smallReport } from './fixtures';
 
 describe('start-up', () => {
@@ -84,20 +84,7 @@ describe('ftr serve as a process', () => {
   });
 
   function env(port: number): Record<string, string> {
-    return {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: api.url,
-      PORT: String(port),
-      STORE_URL: `sqlite://${join(dir, 'state.sqlite')}`,
-      FTR_CONFIG: join(dir, 'ftr.yml'),
-      FTR_REGIONS: 'us-east-1',
-      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    return serveEnv({ apiUrl: api.url, port, dir, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
   }
 
   test('SIGTERM: in-flight work finishes, new requests are refused, the process exits 0', async () => {

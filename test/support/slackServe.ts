@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -38,6 +38,25 @@ export function spawnServe(env: Record<string, string>): ServeProcess {
     child.on('exit', (code, signal) => resolveExit({ code, signal, at: Date.now() })),
   );
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The environment of `ftr serve` against the Slack stand-in and this worker's moto server. */
+export function serveEnv(input: { apiUrl: string; port: number; dir: string; botToken: string; signingSecret: string; extra?: Record<string, string> }): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: input.botToken,
+    SLACK_SIGNING_SECRET: input.signingSecret,
+    SLACK_API_URL: input.apiUrl,
+    PORT: String(input.port),
+    STORE_URL: `sqlite://${join(input.dir, 'state.sqlite')}`,
+    FTR_CONFIG: join(input.dir, 'ftr.yml'),
+    FTR_REGIONS: 'us-east-1',
+    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...input.extra,
+  };
 }
 
 export function freePort(): Promise<number> {
