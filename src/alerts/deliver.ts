@@ -260,7 +260,8 @@ class Lane {
   private async work(): Promise<void> {
     while (this.jobs.length > 0 && !this.delivery.isStopped) {
       const now = this.delivery.now();
-      const job = this.jobs.find((j) => j.notBefore <= now);
+      // New cards first: edits and thread replies of cards already shown can wait their turn.
+      const job = this.jobs.find((j) => j.notBefore <= now && j.kind === 'card' && j.needsPost) ?? this.jobs.find((j) => j.notBefore <= now);
       if (!job) {
         const soonest = Math.min(...this.jobs.map((j) => j.notBefore));
         await new Promise<void>((resolve) => {
@@ -420,9 +421,10 @@ class Lane {
     const written = await this.recordCard(members, { channel: posted.channel ?? this.channel, ts: posted.ts!, digestId });
     this.deps.logger.info({ channel: this.channel, digestId, alerts: written.length, group: head.group }, 'posted a digest card');
     for (const r of written) this.deps.onCardPosted?.(r);
-    // The members' own jobs are done with the digest; the head's job is finished by the caller.
+    // The members' own jobs are done with the digest; the head's job is finished by the caller,
+    // unless another replica holds the head's lease: then it waits for that card like any other.
     for (const job of group) if (job !== head && written.some((r) => r.key === job.key)) this.finish(job);
-    return DONE;
+    return written.some((r) => r.key === head.key) ? DONE : this.leaseHeldElsewhere(head.key);
   }
 
   private async updateCard(record: AlertRecord): Promise<Outcome> {
