@@ -15,6 +15,8 @@ const POSTING_LEASE_MS = 60_000;
 /** chat.update is a Tier 3 method (about 50 a minute per workspace, short bursts allowed). */
 const UPDATES_PER_SECOND = 50 / 60;
 const UPDATE_BURST = 10;
+/** A new card that has waited this long shows the channel is outrun: its group becomes a digest. */
+const DIGEST_AFTER_WAIT_MS = 5_000;
 /** Errors that mean the bot cannot post in the channel at all (routing, not content). */
 const CHANNEL_UNUSABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'team_access_not_granted', 'ekm_access_denied', 'restricted_action_read_only_channel']);
 /** Errors that mean the card is gone: post it again. */
@@ -45,7 +47,7 @@ interface Waiter {
 }
 
 type Job =
-  | { kind: 'card'; key: string; group: string; needsPost: boolean; notBefore: number; waiters: Waiter[] }
+  | { kind: 'card'; key: string; group: string; needsPost: boolean; enqueuedAt: number; notBefore: number; waiters: Waiter[] }
   | { kind: 'post'; message: SlackMessage; threadTs?: string; notBefore: number; waiters: Waiter[] };
 
 /** What a job's run says: finished, or to be tried again (not before a time). */
@@ -215,7 +217,15 @@ class Lane {
         existing.needsPost = existing.needsPost && !record.ts;
         return;
       }
-      const job: Job & { kind: 'card' } = { kind: 'card', key: record.key, group: groupOf(record), needsPost: !record.ts, notBefore: 0, waiters: [{ resolve, reject }] };
+      const job: Job & { kind: 'card' } = {
+        kind: 'card',
+        key: record.key,
+        group: groupOf(record),
+        needsPost: !record.ts,
+        enqueuedAt: this.delivery.now(),
+        notBefore: 0,
+        waiters: [{ resolve, reject }],
+      };
       this.cards.set(record.key, job);
       this.jobs.push(job);
       this.pump();
@@ -314,7 +324,8 @@ class Lane {
     }
     if (!record.ts) {
       const backlog = this.jobs.filter((j) => j.kind === 'card' && j.needsPost);
-      if (backlog.length > this.deps.config.digestAfter) {
+      // Outrun: more new cards wait than `digestAfter`, or this one has waited for seconds already.
+      if (backlog.length > this.deps.config.digestAfter || this.delivery.now() - job.enqueuedAt > DIGEST_AFTER_WAIT_MS) {
         const group = backlog.filter((j) => (j as typeof job).group === job.group) as Array<typeof job>;
         if (group.length >= 2) return this.postDigest(job, group);
       }
