@@ -7,7 +7,7 @@
 // on exactly one card and prints one JSON line per run.
 //
 //   npm run build && node bench/alerts.js [--events 10000] [--kills 2] [--buckets 40] [--burst 3]
-//                                         [--timeout 1800] [--tier-limits] [--seed 1]
+//                                         [--max-queued 200] [--timeout 3600] [--tier-limits] [--seed 1]
 'use strict';
 const { spawn } = require('node:child_process');
 const { createHash, randomUUID } = require('node:crypto');
@@ -45,7 +45,10 @@ const METHOD_TIERS = { 'chat.update': 3, 'chat.delete': 3, 'chat.postEphemeral':
 const ACK_ACTION = 'ftr_alert_ack';
 const DIGEST_ACK_ACTION = 'ftr_alert_ack_all';
 const ENQUEUE_CONCURRENCY = 8;
-const POLL_MS = 1000;
+// Every SQS call moto answers costs time in proportion to the messages in the queue (it recounts
+// the queue's attributes for each message sent or received), so the storm is fed to keep at most
+// `--max-queued` messages waiting, and the queue is polled no more often than needed.
+const POLL_MS = 2000;
 /** Queue empty and the DLQ count unchanged for this many polls in a row: drained. */
 const STABLE_POLLS = 3;
 /** No Slack call for this long after draining: the cards are settled. */
@@ -243,7 +246,8 @@ async function main() {
   const kills = option('kills', 2);
   const buckets = option('buckets', 40);
   const burst = option('burst', 3);
-  const timeoutMs = option('timeout', 1800) * 1000;
+  const maxQueued = option('max-queued', 200);
+  const timeoutMs = option('timeout', 3600) * 1000;
   const seed = option('seed', 1);
   const tierLimits = argv.includes('--tier-limits');
 
@@ -291,8 +295,11 @@ async function main() {
     return { main, dlq };
   }
 
-  /** Sends the storm in batches of 10; resolves to when each alert's first event was enqueued. */
-  async function enqueue(queueUrl) {
+  /**
+   * Sends the storm in batches of 10 while fewer than `maxQueued` messages wait (`feed.waiting`:
+   * as last polled, plus those sent since); resolves to when each alert's first event was enqueued.
+   */
+  async function enqueue(queueUrl, feed) {
     const batches = [];
     for (let i = 0; i < storm.length; i += 10) batches.push(storm.slice(i, i + 10));
     const firstEnqueuedAt = new Map();
@@ -300,6 +307,8 @@ async function main() {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++];
+        while (feed.waiting >= maxQueued) await sleep(50);
+        feed.waiting += batch.length;
         const answer = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((e, i) => ({ Id: String(i), MessageBody: e.body })) }));
         if (answer.Failed?.length) throw new Error(`SendMessageBatch failed: ${JSON.stringify(answer.Failed[0])}`);
         const at = Date.now();
@@ -365,7 +374,8 @@ async function main() {
     const deadline = started + timeoutMs;
     let enqueued = false;
     let enqueueError;
-    const enqueuing = enqueue(queues.main).then(
+    const feed = { waiting: 0 };
+    const enqueuing = enqueue(queues.main, feed).then(
       (firstAt) => {
         enqueued = true;
         return firstAt;
@@ -391,6 +401,7 @@ async function main() {
         continue;
       }
       const main = await queueCount(queues.main);
+      feed.waiting = main.visible;
       if (killed.length < killAtCards.length && cardsPosted() >= killAtCards[killed.length]) {
         rss.push(peakRssMiB(app.pid));
         app.kill('SIGKILL');
@@ -434,6 +445,7 @@ async function main() {
       appExit: stopped ? (stopped.signal ?? stopped.code) : `no exit within ${STOP_GRACE_MS} ms of SIGTERM (killed)`,
       appLogLines: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0,
       burst,
+      maxQueued,
       tierLimits,
       cpus: os.cpus().length,
       node: process.version,

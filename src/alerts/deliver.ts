@@ -31,7 +31,7 @@ class RateLimited extends Error {
 }
 
 /** The delivery stopped (shutdown) before the card was shown: the message stays in the queue. */
-export class DeliveryStopped extends Error {
+class DeliveryStopped extends Error {
   override name = 'DeliveryStopped';
 }
 
@@ -112,7 +112,7 @@ export class CardDelivery {
     return this.stopped;
   }
 
-  /** Waits for `postsPerSecond` pacing is per lane; chat.update shares one workspace-wide allowance. */
+  /** Waits for a chat.update slot: edits share one workspace-wide Tier 3 allowance (posts are paced per lane). */
   updateSlot(): Promise<void> {
     return this.updates.take();
   }

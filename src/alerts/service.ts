@@ -116,10 +116,4 @@ export class AlertService {
     await Promise.all(shown.map((r) => this.deps.delivery.settle(r)));
     return result;
   }
-
-  /** Open (unacknowledged) alerts, oldest first, with how many there are. */
-  async unacknowledged(limit: number): Promise<{ records: AlertRecord[]; total: number }> {
-    const all = await this.deps.store.listAlerts({ states: ['open'] });
-    return { records: all.slice(0, limit), total: all.length };
-  }
 }

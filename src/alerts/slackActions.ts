@@ -2,18 +2,27 @@ import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { runbookMessage, type SlackMessage } from '../slack/blocks';
 import type { SlackApp } from '../slack/app';
 import { postToResponseUrl } from '../slack/responseUrl';
+import type { WebClient } from '../slack/webClient';
 import { findRunbook } from '../slack/runbooks';
 import type { Store } from '../store';
 import { ALERT_ACTIONS, digestPage, responderRefusal } from './cards';
 import type { AlertAction, AlertService } from './service';
 
-/** Answers only the person who pressed: an ephemeral message through the interaction's response_url. */
-async function tellPresser(body: BlockAction, message: SlackMessage, replace = false): Promise<void> {
-  if (!body.response_url) return;
-  await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: replace, text: message.text, blocks: message.blocks });
-  for (const reply of message.thread ?? []) {
-    await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+/**
+ * Answers only the person who pressed: an ephemeral message through the interaction's
+ * response_url, or chat.postEphemeral in the card's channel when there is none.
+ */
+async function tellPresser(client: WebClient, body: BlockAction, message: SlackMessage, replace = false): Promise<void> {
+  const messages = [message, ...(message.thread ?? [])];
+  if (body.response_url) {
+    for (const [i, m] of messages.entries()) {
+      await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: replace && i === 0, text: m.text, blocks: m.blocks });
+    }
+    return;
   }
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  if (!channel) return;
+  for (const m of messages) await client.chat.postEphemeral({ channel, user: body.user.id, text: m.text, blocks: m.blocks });
 }
 
 function note(text: string): SlackMessage {
@@ -42,7 +51,7 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
     const userId = body.user.id;
     if (!(await roles.isResponder(userId))) {
       logger.info({ user: userId, action }, 'refused: not an alert responder');
-      await tellPresser(body, responderRefusal({ what: `${action} alerts`, responders: roles.responderIds }));
+      await tellPresser(app.client, body, responderRefusal({ what: `${action} alerts`, responders: roles.responderIds }));
       return;
     }
     const result = await deps.service.act({ action, userId, [scope]: value });
@@ -51,7 +60,7 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
       const first = result.already[0];
       const by = first?.state === 'resolved' ? first.resolvedBy : first?.acknowledgedBy;
       const who = by && /^[UW][A-Z0-9]+$/.test(by) ? ` by <@${by}>` : '';
-      await tellPresser(body, note(first ? `Nothing to do: already ${first.state}${who}.` : 'That alert is no longer known to ftr-bot.'));
+      await tellPresser(app.client, body, note(first ? `Nothing to do: already ${first.state}${who}.` : 'That alert is no longer known to ftr-bot.'));
     }
   };
 
@@ -63,14 +72,14 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
   onAction(ALERT_ACTIONS.showDigest, async (body, value) => {
     const [digestId, page] = value.split('|');
     const members = await deps.store.digestAlerts(digestId);
-    if (members.length === 0) return tellPresser(body, note('That digest is no longer known to ftr-bot.'));
+    if (members.length === 0) return tellPresser(app.client, body, note('That digest is no longer known to ftr-bot.'));
     // Paging from an earlier page replaces it; from the card, a new private message.
-    await tellPresser(body, digestPage({ digestId, members, page: Number(page) || 0 }), body.container?.is_ephemeral === true);
+    await tellPresser(app.client, body, digestPage({ digestId, members, page: Number(page) || 0 }), body.container?.is_ephemeral === true);
   });
 
   onAction(ALERT_ACTIONS.runbook, async (body, value) => {
     const runbook = findRunbook(services.runbooks, value);
-    await tellPresser(body, runbook ? runbookMessage(runbook) : note(`There is no runbook named ${value.replace(/[<>&]/g, '')}; \`/ftr runbook\` lists them.`));
+    await tellPresser(app.client, body, runbook ? runbookMessage(runbook) : note(`There is no runbook named ${value.replace(/[<>&]/g, '')}; \`/ftr runbook\` lists them.`));
   });
 
   // A link button: Slack opens the URL and still sends the press, which needs only its acknowledgement.

@@ -165,6 +165,19 @@ describe('buttons', () => {
     expect(await h.store.auditTrail(buttons(card)[0].value)).toEqual([]);
   });
 
+  test('without a response_url, the refusal is an ephemeral message in the card channel for the presser only', async () => {
+    await start();
+    const card = await postedCard();
+    const request = buttonClick({ actionId: 'ftr_alert_ack', value: buttons(card)[0].value, userId: READER, channelId: SECOPS, messageTs: card.ts, responseUrl: '' });
+    const payload = JSON.parse(new URLSearchParams(request.body).get('payload')!);
+    delete payload.response_url;
+    await h.send({ ...request, body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
+    const ephemeral = await h.api.waitFor(() => h.api.callsTo('chat.postEphemeral')[0], 5000, 'the ephemeral refusal');
+    expect(ephemeral.args).toMatchObject({ channel: SECOPS, user: READER });
+    expect(ephemeral.args.text).toMatch(/Only alert responders/);
+    expect(h.api.callsTo('chat.update')).toHaveLength(0);
+  });
+
   test('Runbook answers the presser privately with the runbook', async () => {
     await start();
     const card = await postedCard();
