@@ -4,7 +4,7 @@ import { ConfigError, loadAppConfig } from '../config/load';
 import { FORMATS, formatReport, type ReportFormat } from '../report/format';
 import { serve } from '../serve';
 import { catalogRows, formatCatalog } from './catalogCommand';
-import { parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
+import { checkOutputPath, parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
 
 function parseFormat(value: string): ReportFormat {
   if (!(FORMATS as readonly string[]).includes(value)) {
@@ -38,15 +38,17 @@ export async function main(argv: string[]): Promise<number> {
     .description('scan the account of the ambient AWS credentials and print a report')
     .option('--regions <list>', 'comma-separated regions (default: FTR_REGIONS, else every enabled region)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, parseFormat, 'table')
-    .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
+    .option('--force', 'overwrite the --output file when it exists')
     .option('--fail-on-findings', 'exit with code 2 when any check fails or errors (for CI)')
-    .action(async (opts: { regions?: string; format: ReportFormat; output?: string; failOnFindings?: boolean }) => {
+    .action(async (opts: { regions?: string; format: ReportFormat; output?: string; force?: boolean; failOnFindings?: boolean }) => {
       const config = loadAppConfig();
+      if (opts.output) checkOutputPath(opts.output, opts.force === true);
       const regionText = opts.regions ?? process.env.FTR_REGIONS;
       const regions = regionText ? parseRegionList(regionText) : undefined;
       const progress = progressLine(process.stderr);
       const report = await scanAccount({ config, regions, onProgress: progress.update }).finally(progress.clear);
-      writeOutput(formatReport(report, opts.format, { color: !opts.output && Boolean(process.stdout.isTTY) }), opts.output);
+      writeOutput(formatReport(report, opts.format, { color: !opts.output && Boolean(process.stdout.isTTY) }), opts.output, opts.force === true);
       if (opts.failOnFindings && report.summary.FAIL + report.summary.ERROR > 0) exitCode = 2;
     });
 

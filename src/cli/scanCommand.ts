@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, lstatSync, openSync, writeSync } from 'node:fs';
 import { callerAccountId, defaultHomeRegion, enabledRegions } from '../aws/account';
 import { AwsAccess } from '../aws/clients';
 import { describeError, errorName } from '../aws/errors';
@@ -75,7 +75,45 @@ export async function scanAccount(request: ScanRequest): Promise<ScanReport> {
   }
 }
 
-export function writeOutput(text: string, file: string | undefined): void {
-  if (file) writeFileSync(file, text);
-  else process.stdout.write(text);
+/**
+ * Refuses an `--output` that would follow a symbolic link or overwrite a file without `--force`,
+ * before any scan is spent on it.
+ */
+export function checkOutputPath(file: string, force: boolean): void {
+  let stat;
+  try {
+    stat = lstatSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new ScanSetupError(`--output: cannot use ${file}: ${code ?? String(err)}`);
+  }
+  if (stat.isSymbolicLink()) throw new ScanSetupError(`--output: ${file} is a symbolic link; refusing to follow it`);
+  if (!stat.isFile()) throw new ScanSetupError(`--output: ${file} is not a regular file`);
+  if (!force) throw new ScanSetupError(`--output: ${file} exists; add --force to overwrite it`);
+}
+
+/**
+ * The report to stdout, or to `file` readable by its owner only (it names the account's
+ * weaknesses): created new, or truncated with `force`; never through a symbolic link.
+ */
+export function writeOutput(text: string, file: string | undefined, force = false): void {
+  if (!file) {
+    process.stdout.write(text);
+    return;
+  }
+  checkOutputPath(file, force);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (force ? constants.O_TRUNC : constants.O_EXCL), 0o600);
+  } catch (err) {
+    throw new ScanSetupError(`--output: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    // An existing file keeps its mode on open: make it private too.
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -63,6 +63,15 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** ANSI escape sequences and other control characters: AWS text must not drive the reader's terminal. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** Text from AWS made safe to print on a terminal. */
+export function printable(text: string): string {
+  return text.replace(TERMINAL_CONTROL, '');
+}
+
 /** A resource name short enough for a table: the part after the service prefix of an ARN. */
 function shortResource(resource: string): string {
   const arn = resource.match(/^arn:[^:]+:[^:]*:[^:]*:[^:]*:(.+)$/);
@@ -75,7 +84,7 @@ export function formatTable(report: ScanReport, options: { color: boolean; width
   const paint = (status: Status, text: string) => (options.color ? `\x1b[${COLORS[status]}m${text}\x1b[0m` : text);
   const bold = (text: string) => (options.color ? `\x1b[1m${text}\x1b[0m` : text);
   const out: string[] = [
-    bold(`FTR readiness · account ${report.accounts.join(', ')} · ${report.regions.length} region(s)`),
+    bold(`FTR readiness · account ${printable(report.accounts.join(', '))} · ${report.regions.length} region(s)`),
     summaryLine(report),
   ];
   for (const group of groupBySection(report.results)) {
@@ -83,10 +92,10 @@ export function formatTable(report: ScanReport, options: { color: boolean; width
     out.push('', bold(`${group.id} ${group.title}`.slice(0, width)), `  ${c.PASS} pass · ${c.FAIL} fail · ${c.ERROR} error · ${c.MANUAL} manual`);
     for (const r of group.results) {
       const label = paint(r.status, LABELS[r.status].padEnd(6));
-      const head = `${r.checkId} [${r.region}] ${shortResource(r.resource)}`;
+      const head = printable(`${r.checkId} [${r.region}] ${shortResource(r.resource)}`);
       const [first, ...more] = wrap(head, width - 10);
       out.push(`  ${label}  ${first}`, ...more.map((l) => `          ${l}`));
-      out.push(...wrap(r.message, width - 10).map((l) => `          ${l}`));
+      out.push(...wrap(printable(r.message), width - 10).map((l) => `          ${l}`));
     }
   }
   return `${out.join('\n')}\n`;
