@@ -40,7 +40,7 @@ export interface BucketFacts {
 const BUCKET_CALL_CONCURRENCY = 24;
 
 /**
- * Every bucket's configuration, read once per scan: six calls per bucket, each sent to the
+ * Every bucket's configuration, read once per scan: five calls per bucket (six with a policy), each sent to the
  * bucket's own region, with bounded concurrency so that thousands of buckets neither
  * exhaust sockets nor trip S3's request rate.
  */
@@ -62,13 +62,20 @@ export function readBucketFacts(ctx: CheckContext, buckets: readonly BucketInfo[
     buckets.map(async (bucket): Promise<BucketFacts> => {
       const s3 = ctx.aws.client(S3Client, bucket.region);
       const Bucket = bucket.name;
+      const policyRead = read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, 'NoSuchBucketPolicy');
+      // A bucket without a policy has no policy status to ask for: S3 would only say NoSuchBucketPolicy.
+      const statusRead = policyRead.then((p) =>
+        p.ok && (p.value ?? null) === null
+          ? { ok: true as const, value: null }
+          : read(async () => (await s3.send(new GetBucketPolicyStatusCommand({ Bucket }))).PolicyStatus?.IsPublic, 'NoSuchBucketPolicy'),
+      );
       const [publicAccessBlock, policyStatus, policy, acl, encryption, logging] = await Promise.all([
         read(
           async () => (await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration,
           'NoSuchPublicAccessBlockConfiguration',
         ),
-        read(async () => (await s3.send(new GetBucketPolicyStatusCommand({ Bucket }))).PolicyStatus?.IsPublic, 'NoSuchBucketPolicy'),
-        read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, 'NoSuchBucketPolicy'),
+        statusRead,
+        policyRead,
         read(async () => (await s3.send(new GetBucketAclCommand({ Bucket }))).Grants ?? []),
         read(
           async () => (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules,
