@@ -4,14 +4,17 @@ import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
 import { secrets } from './inventory';
 
+/** Rotation is evidence for WAS-IAM-4 only: FTR-7.10 asks for a specialized store, not rotation. */
+const ROTATION_REFS = ['WAS-IAM-4'];
+
 function judgeSecret(secret: SecretListEntry): Finding {
   const resource = secret.ARN!;
   const name = secret.Name ?? resource;
   if (secret.RotationEnabled) {
     const every = secret.RotationRules?.AutomaticallyAfterDays ? ` every ${secret.RotationRules.AutomaticallyAfterDays} days` : '';
-    return { resource, status: 'PASS', message: `Secret ${name} rotates automatically${every}.` };
+    return { resource, status: 'PASS', message: `Secret ${name} rotates automatically${every}.`, refs: ROTATION_REFS };
   }
-  return { resource, status: 'FAIL', message: `Secret ${name} has automatic rotation turned off.` };
+  return { resource, status: 'FAIL', message: `Secret ${name} has automatic rotation turned off.`, refs: ROTATION_REFS };
 }
 
 /**

@@ -36,8 +36,11 @@ describe('secretsmanager_automatic_rotation_enabled (FTR-7.10, WAS-IAM-4) agains
     const fail = resultFor(report, CHECK_ID, stale, 'eu-west-1');
     expect(fail.status).toBe('FAIL');
     expect(fail.message).toBe('Secret prod/api has automatic rotation turned off.');
+    // A secret that does not rotate fails WAS-IAM-4, not FTR-7.10: the secret is in a specialized store.
+    expect([pass.refs, fail.refs]).toEqual([['WAS-IAM-4'], ['WAS-IAM-4']]);
     const account = resultFor(report, CHECK_ID, 'account', 'global');
     expect(account.status).toBe('PASS');
+    expect(account.refs).toEqual(['FTR-7.10', 'WAS-IAM-4']);
     expect(account.message).toBe('Secrets Manager is in use: us-east-1 (1 secret(s), 1 rotating), eu-west-1 (1 secret(s), 0 rotating).');
     expect(report.results.filter((r) => r.checkId === CHECK_ID)).toHaveLength(3);
   });
