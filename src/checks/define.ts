@@ -29,6 +29,7 @@ export function defineAttestation(spec: AttestationSpec): Check {
     remediation: spec.remediation,
     scope: 'global',
     kind: 'attestation',
+    actions: [],
     async run() {
       return [
         {

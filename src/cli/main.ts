@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { catalog } from '../checks/catalog';
 import { ConfigError, loadAppConfig } from '../config/load';
 import { FORMATS, formatReport, type ReportFormat } from '../report/format';
+import { scanPolicy } from '../engine/permissions';
 import { serve } from '../serve';
 import { catalogRows, formatCatalog } from './catalogCommand';
 import { checkOutputPath, parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
@@ -59,6 +60,13 @@ export async function main(argv: string[]): Promise<number> {
     .action((opts: { json?: boolean }) => {
       const rows = catalogRows(catalog);
       process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatCatalog(rows));
+    });
+
+  program
+    .command('permissions')
+    .description('print the least-privilege IAM policy (JSON) the scan needs: the union of every check\'s actions')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scanPolicy(catalog), null, 2)}\n`);
     });
 
   program

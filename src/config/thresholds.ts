@@ -33,6 +33,13 @@ export const checkThresholdsSchema = z
     wellArchitectedReviewMaxAgeDays: z.number().int().positive().default(365),
     /** FTR-8.2: a restore job or restore test within this many days passes. */
     restoreTestWindowDays: z.number().int().positive().default(365),
+    /**
+     * FTR-7.6: roles meant to be administrators (break-glass, Identity Center admin permission
+     * sets), by name or ARN, `*` matching any characters; their admin grants are reported as accepted.
+     */
+    acceptedAdminRoles: z.array(z.string().min(1)).default([]),
+    /** WAS-INF-1: patch compliance data older than this many days is not evidence. */
+    patchComplianceMaxAgeDays: z.number().int().positive().default(30),
     /** WAS-DP-2: certificates expiring within this many days fail. */
     certificateExpiryDays: z.number().int().positive().default(30),
   })

@@ -70,5 +70,10 @@ export interface Check {
   remediation: string;
   scope: CheckScope;
   kind: CheckKind;
+  /**
+   * The IAM actions the check may call, through shared inventories included, e.g.
+   * `s3:ListAllMyBuckets` for the bucket list. The least-privilege policy is their union.
+   */
+  actions?: readonly string[];
   run(ctx: CheckContext): Promise<Finding[]>;
 }

@@ -15,7 +15,18 @@ import pLimit from 'p-limit';
 import { describeError, isErrorNamed } from '../errors';
 import type { CheckContext } from '../../core/types';
 import { defineInventory } from '../inventory';
-import { s3Buckets, type BucketInfo } from './s3Buckets';
+import { BUCKET_LIST_ACTIONS, s3Buckets, type BucketInfo } from './s3Buckets';
+
+/** What reading every bucket's facts asks, the bucket list included. */
+export const BUCKET_FACTS_ACTIONS = [
+  ...BUCKET_LIST_ACTIONS,
+  's3:GetBucketAcl',
+  's3:GetBucketLogging',
+  's3:GetBucketPolicy',
+  's3:GetBucketPolicyStatus',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetEncryptionConfiguration',
+] as const;
 
 /** One per-bucket answer, or why it could not be read: a failure concerns that bucket only. */
 export type Fact<T> = { ok: true; value: T } | { ok: false; error: string };

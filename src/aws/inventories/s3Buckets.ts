@@ -18,6 +18,9 @@ function locationToRegion(location: string | undefined): string {
   return location;
 }
 
+/** What the bucket list asks: GetBucketLocation only where ListBuckets leaves out the region. */
+export const BUCKET_LIST_ACTIONS = ['s3:GetBucketLocation', 's3:ListAllMyBuckets'] as const;
+
 /** Every bucket of the account with its region: one ListBuckets walk per scan. */
 export const s3Buckets = defineInventory<BucketInfo[]>('s3.buckets', 'global', async (ctx, region) => {
   const s3 = ctx.aws.client(S3Client, region);

@@ -29,6 +29,7 @@ export const acmCertificateExpiry: Check = {
     'Renew or replace the certificate before it expires: fix DNS or e-mail validation so ACM can renew an Amazon-issued certificate, or re-import a renewed one; delete certificates that are no longer used.',
   scope: 'regional',
   kind: 'automated',
+  actions: ['acm:DescribeCertificate', 'acm:ListCertificates'],
   async run(ctx) {
     const acm = ctx.aws.client(ACMClient, ctx.region);
     const summaries: CertificateSummary[] = [];

@@ -11,6 +11,7 @@ export const ebsEncryptionByDefault: Check = {
   remediation: 'Turn on EBS encryption by default in every region (EC2 → Settings → Data protection, or `aws ec2 enable-ebs-encryption-by-default`).',
   scope: 'regional',
   kind: 'automated',
+  actions: ['ec2:GetEbsEncryptionByDefault'],
   async run(ctx) {
     const out = await ctx.aws.client(EC2Client, ctx.region).send(new GetEbsEncryptionByDefaultCommand({}));
     if (out.EbsEncryptionByDefault === undefined) throw new Error('GetEbsEncryptionByDefault answered without a setting');

@@ -16,6 +16,7 @@ export const kmsKeyRotationEnabled: Check = {
   remediation: 'Turn on automatic rotation for the key (`aws kms enable-key-rotation --key-id <key>`), yearly or on a shorter period.',
   scope: 'regional',
   kind: 'automated',
+  actions: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListKeys'],
   async run(ctx) {
     const kms = ctx.aws.client(KMSClient, ctx.region);
     const keys: KeyListEntry[] = [];

@@ -1,5 +1,5 @@
 import { describeError } from '../../aws/errors';
-import type { BucketFacts, Fact } from '../../aws/inventories/s3BucketFacts';
+import { BUCKET_FACTS_ACTIONS, type BucketFacts, type Fact } from '../../aws/inventories/s3BucketFacts';
 import { s3Buckets } from '../../aws/inventories/s3Buckets';
 import { trailsRecordingIn, type TrailSelectors } from '../../aws/inventories/trailEventSelectors';
 import type { Check } from '../../core/types';
@@ -60,6 +60,7 @@ export const s3BucketAccessLogged: Check = {
     'Turn on S3 server access logging for the bucket (to a separate log bucket), or record S3 data events (reads and writes of AWS::S3::Object) for it in a CloudTrail trail.',
   scope: 'global',
   kind: 'automated',
+  actions: [...BUCKET_FACTS_ACTIONS, 'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus'],
   async run(ctx) {
     // Data events are recorded in the bucket's region: by that region's trails and by multi-region trails.
     const regions = [...new Set((await s3Buckets(ctx)).map((b) => b.region))];

@@ -1,3 +1,4 @@
+import { BUCKET_FACTS_ACTIONS } from '../../aws/inventories/s3BucketFacts';
 import type { Check } from '../../core/types';
 import { quote } from '../define';
 import { judgeBuckets } from './findings';
@@ -18,6 +19,7 @@ export const s3BucketDefaultEncryption: Check = {
     'Set default encryption on the bucket (`aws s3api put-bucket-encryption`), preferably SSE-KMS with a customer-managed key and S3 Bucket Keys, so that key use is controlled and logged.',
   scope: 'global',
   kind: 'automated',
+  actions: BUCKET_FACTS_ACTIONS,
   async run(ctx) {
     return judgeBuckets(ctx, ({ bucket, encryption }) => {
       if (!encryption.ok) return { status: 'ERROR', message: `Could not read default encryption of bucket ${bucket.name}: ${encryption.error}.` };

@@ -25,6 +25,7 @@ export const cloudfrontDistributionWaf: Check = {
     'Create a global (CLOUDFRONT scope) AWS WAF web ACL in us-east-1 with the AWS managed core rule set and a rate-based rule, and set it as the distribution’s web ACL.',
   scope: 'global',
   kind: 'automated',
+  actions: ['cloudfront:ListDistributions'],
   async run(ctx) {
     const findings: Finding[] = [];
     for await (const page of paginateListDistributions({ client: ctx.aws.client(CloudFrontClient, CLOUDFRONT_REGION) }, {})) {

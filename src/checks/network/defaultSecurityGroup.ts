@@ -14,6 +14,7 @@ export const defaultSecurityGroupRestricted: Check = {
     'Remove every inbound and outbound rule from the VPC’s default security group and attach purpose-built security groups to resources instead; anything launched without a group then gets no network access.',
   scope: 'regional',
   kind: 'automated',
+  actions: ['ec2:DescribeSecurityGroups'],
   async run(ctx) {
     return (await securityGroups(ctx))
       .filter((g) => g.GroupId && g.GroupName === 'default')

@@ -1,6 +1,6 @@
 import type { Check } from '../../core/types';
 import { quote } from '../define';
-import { accountPublicAccessBlock, missingFlags } from './exposure';
+import { ACCOUNT_PUBLIC_ACCESS_BLOCK_ACTIONS, accountPublicAccessBlock, missingFlags } from './exposure';
 
 export const s3AccountPublicAccessBlock: Check = {
   id: 's3_account_public_access_block',
@@ -12,6 +12,7 @@ export const s3AccountPublicAccessBlock: Check = {
     'Turn on all four account-level Block Public Access settings (S3 console → Block Public Access settings for this account, or `aws s3control put-public-access-block --account-id <id> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`); serve intentionally public content through CloudFront instead.',
   scope: 'global',
   kind: 'automated',
+  actions: ACCOUNT_PUBLIC_ACCESS_BLOCK_ACTIONS,
   async run(ctx) {
     const config = await accountPublicAccessBlock(ctx);
     if (!config) {

@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
-import { bucketExposures, type BucketExposure } from './exposure';
+import { BUCKET_EXPOSURE_ACTIONS, bucketExposures, type BucketExposure } from './exposure';
 
 function inventoryEntry(exposure: BucketExposure): Finding {
   const { bucket } = exposure;
@@ -28,6 +28,7 @@ export const s3BucketAccessLevelInventory: Check = {
     'Review each public bucket: if it must be public, record it as reviewed (owner, reason, date) and keep only read access to the objects that need it; otherwise remove the public policy statements and ACL grants and turn on Block Public Access.',
   scope: 'global',
   kind: 'automated',
+  actions: BUCKET_EXPOSURE_ACTIONS,
   async run(ctx) {
     return (await bucketExposures(ctx)).map(inventoryEntry);
   },

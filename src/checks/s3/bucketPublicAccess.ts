@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
-import { bucketExposures, type BucketExposure } from './exposure';
+import { BUCKET_EXPOSURE_ACTIONS, bucketExposures, type BucketExposure } from './exposure';
 
 function verdict(exposure: BucketExposure): Finding {
   const { bucket } = exposure;
@@ -31,6 +31,7 @@ export const s3BucketPublicAccessRestricted: Check = {
     'Remove public statements from the bucket policy and AllUsers/AuthenticatedUsers ACL grants (or set Object Ownership to "Bucket owner enforced"), then turn on all four Block Public Access settings on the bucket or the account. Serve intentionally public content through CloudFront with origin access control.',
   scope: 'global',
   kind: 'automated',
+  actions: BUCKET_EXPOSURE_ACTIONS,
   async run(ctx) {
     return (await bucketExposures(ctx)).map(verdict);
   },

@@ -2,7 +2,7 @@ import { GetPublicAccessBlockCommand, S3ControlClient, type PublicAccessBlockCon
 import type { Grant } from '@aws-sdk/client-s3';
 import { describeError, isErrorNamed } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
-import { readBucketFacts, s3BucketFacts, type BucketFacts, type Fact } from '../../aws/inventories/s3BucketFacts';
+import { BUCKET_FACTS_ACTIONS, readBucketFacts, s3BucketFacts, type BucketFacts, type Fact } from '../../aws/inventories/s3BucketFacts';
 import type { BucketInfo } from '../../aws/inventories/s3Buckets';
 import type { CheckContext } from '../../core/types';
 import { policyStatements, publicStatements } from './bucketPolicy';
@@ -11,6 +11,9 @@ const BLOCK_PUBLIC_ACCESS_FLAGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'Block
 type Flag = (typeof BLOCK_PUBLIC_ACCESS_FLAGS)[number];
 
 /** The account's S3 Block Public Access settings (S3 Control); null when none are set. */
+/** What reading the account's Block Public Access settings asks. */
+export const ACCOUNT_PUBLIC_ACCESS_BLOCK_ACTIONS = ['s3:GetAccountPublicAccessBlock'] as const;
+
 export const accountPublicAccessBlock = defineInventory<PublicAccessBlockConfiguration | null>(
   's3control.accountPublicAccessBlock',
   'global',
@@ -136,6 +139,9 @@ function blockedAt(account: Fact<PublicAccessBlockConfiguration | null>, facts: 
  * Every bucket's exposure, judged against the account's Block Public Access: the scan's shared
  * inventory, or only `buckets`, read now (an alert re-evaluating what just changed).
  */
+/** What judging every bucket's exposure asks. */
+export const BUCKET_EXPOSURE_ACTIONS = [...ACCOUNT_PUBLIC_ACCESS_BLOCK_ACTIONS, ...BUCKET_FACTS_ACTIONS] as const;
+
 export async function bucketExposures(ctx: CheckContext, buckets?: readonly BucketInfo[]): Promise<BucketExposure[]> {
   const [facts, account] = await Promise.all([
     buckets ? readBucketFacts(ctx, buckets) : s3BucketFacts(ctx),

@@ -1,5 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
   DescribeSecurityGroupsCommand,
@@ -8,7 +9,7 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import type { AwsAccess } from '../../../src/aws/clients';
-import { securityGroupAdminPortsClosed } from '../../../src/checks/network/adminPortsOpen';
+import { internetExposures, isInternetWide, securityGroupAdminPortsClosed } from '../../../src/checks/network/adminPortsOpen';
 import { defaultSecurityGroupRestricted } from '../../../src/checks/network/defaultSecurityGroup';
 import { resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
 
@@ -53,6 +54,42 @@ describe('security group checks (WAS-INF-3) against moto', () => {
       expect(allResult.status).toBe('FAIL');
       expect(allResult.message).toContain('all traffic from 0.0.0.0/0 (every port)');
       expect(resultFor(report, ADMIN_CHECK, netbios).message).toContain('udp 137-138 from 0.0.0.0/0 (NetBIOS 137, NetBIOS 138)');
+    });
+
+    it('fails ranges that are the internet in all but name, and customer prefix lists that hold them', async () => {
+      const halves = await group('halves', [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/1' }, { CidrIp: '128.0.0.0/1' }] }]);
+      const v6 = await group('v6', [{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '2000::/3' }] }]);
+      const list = (
+        await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: 'partners', AddressFamily: 'IPv4', MaxEntries: 5, Entries: [{ Cidr: '203.0.113.0/24' }, { Cidr: '0.0.0.0/0' }] }))
+      ).PrefixList!.PrefixListId!;
+      const viaList = await group('via-list', [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, PrefixListIds: [{ PrefixListId: list }] }]);
+      const narrowList = (
+        await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: 'office', AddressFamily: 'IPv4', MaxEntries: 5, Entries: [{ Cidr: '198.51.100.0/24' }] }))
+      ).PrefixList!.PrefixListId!;
+      const office = await group('office', [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: narrowList }] }]);
+
+      const report = await scanChecks([securityGroupAdminPortsClosed], { aws });
+      expect(resultFor(report, ADMIN_CHECK, halves).message).toContain('tcp 22 from 0.0.0.0/1 and 128.0.0.0/1 (SSH 22)');
+      expect(resultFor(report, ADMIN_CHECK, v6).message).toContain('tcp 3389 from 2000::/3 (RDP 3389)');
+      const listed = resultFor(report, ADMIN_CHECK, viaList);
+      expect(listed.status).toBe('FAIL');
+      expect(listed.message).toContain('tcp 5432 from 0.0.0.0/0 (prefix list partners) (PostgreSQL 5432)');
+      expect(resultFor(report, ADMIN_CHECK, office).status).toBe('PASS');
+    });
+
+    it('cannot pass a group whose admin-port rule names a prefix list that is not there', async () => {
+      const groups = [
+        { GroupId: 'sg-0123', GroupName: 'ghost', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: 'pl-gone' }] }] },
+      ];
+      expect(internetExposures(groups[0], new Map())).toEqual({ exposures: [], unreadable: ['pl-gone'] });
+      expect(internetExposures(groups[0], undefined).unreadable).toEqual(['pl-gone']);
+    });
+
+    it('tells internet-wide ranges from private and narrow ones', () => {
+      for (const wide of ['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/2', '44.0.0.0/8', '::/0', '::/1', '2000::/3']) expect([wide, isInternetWide(wide)]).toEqual([wide, true]);
+      for (const narrow of ['10.0.0.0/8', '172.16.0.0/12', '203.0.113.0/24', '8000::/1', 'fc00::/7', '2001:db8::/32', '44.1.2.3']) {
+        expect([narrow, isInternetWide(narrow)]).toEqual([narrow, false]);
+      }
     });
 
     it('passes groups that open only web ports to the internet or admin ports to private ranges', async () => {
