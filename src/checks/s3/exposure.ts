@@ -135,13 +135,13 @@ function blockedAt(account: Fact<PublicAccessBlockConfiguration | null>, facts: 
   return 'account and bucket settings combined';
 }
 
+/** What judging every bucket's exposure asks. */
+export const BUCKET_EXPOSURE_ACTIONS = [...ACCOUNT_PUBLIC_ACCESS_BLOCK_ACTIONS, ...BUCKET_FACTS_ACTIONS] as const;
+
 /**
  * Every bucket's exposure, judged against the account's Block Public Access: the scan's shared
  * inventory, or only `buckets`, read now (an alert re-evaluating what just changed).
  */
-/** What judging every bucket's exposure asks. */
-export const BUCKET_EXPOSURE_ACTIONS = [...ACCOUNT_PUBLIC_ACCESS_BLOCK_ACTIONS, ...BUCKET_FACTS_ACTIONS] as const;
-
 export async function bucketExposures(ctx: CheckContext, buckets?: readonly BucketInfo[]): Promise<BucketExposure[]> {
   const [facts, account] = await Promise.all([
     buckets ? readBucketFacts(ctx, buckets) : s3BucketFacts(ctx),
