@@ -5,7 +5,7 @@ import { createSlackApp, SHUTDOWN_GRACE_MS } from './slack/app';
 import { createLogger } from './slack/logger';
 import { ambientAccountScanner, ScanService } from './slack/scanService';
 import { secretsOf, slackSettingsFromEnv } from './slack/settings';
-import { openStore } from './store';
+import { openStoreAsync } from './store';
 
 /**
  * `ftr serve`: the Slack app and, when `ALERT_QUEUE_URL` is set, the alert consumer, configured
@@ -17,7 +17,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<numbe
   const settings = slackSettingsFromEnv(env);
   const config = loadAppConfig(env);
   const logger = createLogger({ level: settings.logLevel, secrets: secretsOf(settings) });
-  const store = openStore(settings.storeUrl);
+  const store = await openStoreAsync(settings.storeUrl);
   const now = () => new Date();
   const scans = new ScanService({ scanner: ambientAccountScanner({ config, regions: settings.regions, env }), store, now, logger });
   const alerts = settings.alertQueueUrl

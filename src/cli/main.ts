@@ -4,6 +4,7 @@ import { ConfigError, loadAppConfig } from '../config/load';
 import { FORMATS, formatReport, type ReportFormat } from '../report/format';
 import { scanPolicy } from '../engine/permissions';
 import { serve } from '../serve';
+import { initStore } from '../store';
 import { catalogRows, formatCatalog } from './catalogCommand';
 import { checkOutputPath, parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
 
@@ -76,6 +77,15 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await serve();
       // Whatever still holds the event loop (keep-alive sockets, a scan past the grace period) must not delay the exit.
       setTimeout(() => process.exit(exitCode), 2_000).unref();
+    });
+
+  program
+    .command('store')
+    .description('manage the store STORE_URL names')
+    .command('init')
+    .description('create what STORE_URL names when it is missing (the SQLite file, the DynamoDB table); idempotent')
+    .action(async () => {
+      process.stdout.write(`${await initStore(process.env.STORE_URL)}\n`);
     });
 
   try {

@@ -1,6 +1,9 @@
 import { GetDetectorCommand, GuardDutyClient, paginateListDetectors, type GetDetectorResponse } from '@aws-sdk/client-guardduty';
 import { defineInventory } from '../inventory';
 
+/** What reading the region's detectors asks. */
+export const GUARDDUTY_DETECTOR_ACTIONS = ['guardduty:GetDetector', 'guardduty:ListDetectors'] as const;
+
 export interface GuardDutyDetector {
   id: string;
   arn: string;

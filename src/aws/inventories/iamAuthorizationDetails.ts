@@ -11,6 +11,9 @@ import {
 import { defineInventory } from '../inventory';
 import { parsePolicyDocument, type PolicyDocument } from './iamPolicyDocument';
 
+/** The IAM action behind the inventory: one paged GetAccountAuthorizationDetails walk. */
+export const IAM_AUTHORIZATION_DETAILS_ACTIONS = ['iam:GetAccountAuthorizationDetails'] as const;
+
 /** A policy document as read: parsed, or the reason it could not be. */
 export interface ReadDocument {
   document?: PolicyDocument;
@@ -45,6 +48,8 @@ interface IamIdentity {
 export interface IamUser extends IamIdentity {
   kind: 'user';
   groupNames: string[];
+  /** The managed policy set as the user's permissions boundary, if any. */
+  permissionsBoundaryArn?: string;
 }
 
 export interface IamGroup extends IamIdentity {
@@ -54,6 +59,8 @@ export interface IamGroup extends IamIdentity {
 export interface IamRole extends IamIdentity {
   kind: 'role';
   trustPolicy: ReadDocument;
+  /** The managed policy set as the role's permissions boundary, if any. */
+  permissionsBoundaryArn?: string;
   /** RoleLastUsed.LastUsedDate; undefined when IAM recorded no use (it tracks the last 400 days). */
   lastUsedDate?: Date;
 }
@@ -92,6 +99,7 @@ const toUser = (d: UserDetail): IamUser => ({
   inlinePolicies: inline(d.UserPolicyList),
   attachedPolicies: attached(d.AttachedManagedPolicies),
   groupNames: d.GroupList ?? [],
+  permissionsBoundaryArn: d.PermissionsBoundary?.PermissionsBoundaryArn,
 });
 
 const toGroup = (d: GroupDetail): IamGroup => ({
@@ -107,6 +115,7 @@ const toRole = (d: RoleDetail): IamRole => ({
   inlinePolicies: inline(d.RolePolicyList),
   attachedPolicies: attached(d.AttachedManagedPolicies),
   trustPolicy: read(d.AssumeRolePolicyDocument, 'trust policy'),
+  permissionsBoundaryArn: d.PermissionsBoundary?.PermissionsBoundaryArn,
   lastUsedDate: d.RoleLastUsed?.LastUsedDate,
 });
 

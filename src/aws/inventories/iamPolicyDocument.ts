@@ -76,13 +76,113 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   return { statements: raw.map((s) => asStatement(s as Record<string, unknown>)) };
 }
 
-/** The values of condition `key` (case-insensitive, as IAM compares keys) under any operator. */
-export function conditionValues(statement: PolicyStatement, key: string): string[] | undefined {
-  let found: string[] | undefined;
-  for (const keys of Object.values(statement.condition ?? {})) {
+/** One test of a statement's Condition block: `{ operator: { key: values } }` flattened. */
+export interface ConditionClause {
+  operator: string;
+  key: string;
+  values: string[];
+}
+
+/** Every clause of the statement's conditions; with `key`, only those on it (IAM compares keys case-insensitively). */
+export function conditionClauses(statement: PolicyStatement, key?: string): ConditionClause[] {
+  const clauses: ConditionClause[] = [];
+  for (const [operator, keys] of Object.entries(statement.condition ?? {})) {
     for (const [name, values] of Object.entries(keys)) {
-      if (name.toLowerCase() === key.toLowerCase()) found = [...(found ?? []), ...values];
+      if (key === undefined || name.toLowerCase() === key.toLowerCase()) clauses.push({ operator, key: name, values });
     }
   }
-  return found;
+  return clauses;
+}
+
+/** A condition operator in its parts: `ForAnyValue:StringEqualsIfExists` is set `ForAnyValue`, test `StringEquals`, ifExists. */
+interface ConditionOperator {
+  set?: 'ForAnyValue' | 'ForAllValues';
+  test: string;
+  ifExists: boolean;
+}
+
+function conditionOperator(operator: string): ConditionOperator {
+  const [, set, test, ifExists] = /^(?:(ForAnyValue|ForAllValues):)?(.*?)(IfExists)?$/i.exec(operator)!;
+  const normalizedSet = set?.toLowerCase() === 'foranyvalue' ? 'ForAnyValue' : set ? 'ForAllValues' : undefined;
+  return { set: normalizedSet, test: test.toLowerCase(), ifExists: ifExists !== undefined };
+}
+
+/** Tests a request passes only with one of the listed values (when the values hold no wildcard). */
+const MATCHING_TESTS = new Set(['stringequals', 'stringequalsignorecase', 'stringlike']);
+/** The same tests negated: true for every value but the listed ones, and when the key is absent. */
+const EXCLUDING_TESTS = new Set(['stringnotequals', 'stringnotequalsignorecase', 'stringnotlike']);
+
+/** A value a caller cannot match without knowing it: not empty, no `*`/`?` wildcard, no `${…}` policy variable. */
+const isConcreteValue = (value: string): boolean => value.length > 0 && !/[*?]|\$\{/.test(value);
+
+const hasConcreteValues = (clause: ConditionClause): boolean => clause.values.length > 0 && clause.values.every(isConcreteValue);
+
+/**
+ * Whether the clause fails for every request without the key and no wildcard or policy
+ * variable widens its values. `IfExists` and `ForAllValues:` (for a single-valued key) hold
+ * when the key is absent; negated tests and `Null` hold for every value but a few.
+ */
+export function isStrictClause(clause: ConditionClause): boolean {
+  const operator = conditionOperator(clause.operator);
+  return !operator.ifExists && operator.set !== 'ForAllValues' && operator.test !== 'null' && !operator.test.includes('not') && hasConcreteValues(clause);
+}
+
+/** Whether the clause holds only for a request that carries one of its values in the key: a strict matching string test. */
+function requiresListedValue(clause: ConditionClause): boolean {
+  return isStrictClause(clause) && MATCHING_TESTS.has(conditionOperator(clause.operator).test);
+}
+
+function accepts(clause: ConditionClause, value: string): boolean {
+  const ignoreCase = conditionOperator(clause.operator).test.endsWith('ignorecase');
+  return clause.values.some((v) => (ignoreCase ? v.toLowerCase() === value.toLowerCase() : v === value));
+}
+
+/**
+ * The values a request must carry in `key` for the statement's conditions to hold, when they
+ * guard it (see `requiresListedValue`); undefined when a caller who knows no such value can
+ * satisfy them. Clauses are ANDed, so only values every guarding clause accepts are returned.
+ */
+export function guardingValues(statement: PolicyStatement, key: string): string[] | undefined {
+  const guards = conditionClauses(statement, key).filter(requiresListedValue);
+  if (guards.length === 0) return undefined;
+  return [...new Set(guards[0].values.filter((value) => guards.every((guard) => accepts(guard, value))))];
+}
+
+/**
+ * For a Deny statement whose only condition is a plain negated string test on `key` with
+ * concrete values ("deny unless the key is one of these"), those values: a request without
+ * one of them is denied. Undefined for any other statement: with other clauses, a set
+ * prefix or `IfExists`, whether the Deny covers every request without the value is not
+ * judged here, so it is not taken as a guard.
+ */
+export function exemptingValues(statement: PolicyStatement, key: string): string[] | undefined {
+  const clauses = conditionClauses(statement);
+  if (statement.effect !== 'Deny' || clauses.length !== 1) return undefined;
+  const [clause] = clauses;
+  const operator = conditionOperator(clause.operator);
+  const plainExclusion = EXCLUDING_TESTS.has(operator.test) && !operator.set && !operator.ifExists;
+  return clause.key.toLowerCase() === key.toLowerCase() && plainExclusion && hasConcreteValues(clause) ? clause.values : undefined;
+}
+
+/**
+ * Whether a wildcard pattern matches `value`: `*` any characters and, as IAM reads policies,
+ * `?` one character (`anyCharactersOnly` leaves `?` literal, for patterns that define only `*`).
+ */
+export function matchesWildcard(pattern: string, value: string, options: { ignoreCase?: boolean; anyCharactersOnly?: boolean } = {}): boolean {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const source = options.anyCharactersOnly ? escaped.replace(/\?/g, '\\?') : escaped.replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, options.ignoreCase ? 'is' : 's').test(value);
+}
+
+/** Whether an Allow or Deny statement covers `action` (IAM compares action names case-insensitively). */
+export function coversAction(statement: PolicyStatement, action: string): boolean {
+  const matches = (patterns: string[]) => patterns.some((pattern) => matchesWildcard(pattern, action, { ignoreCase: true }));
+  if (statement.notAction) return !matches(statement.notAction);
+  return matches(statement.action ?? []);
+}
+
+/** Whether the statement's Resource (or NotResource) covers the resource `arn`. */
+export function coversResource(statement: PolicyStatement, arn: string): boolean {
+  if (statement.notResource) return !statement.notResource.some((pattern) => matchesWildcard(pattern, arn));
+  return (statement.resource ?? []).some((pattern) => matchesWildcard(pattern, arn));
 }

@@ -12,6 +12,9 @@ import { describeError } from '../errors';
 import { defineInventory } from '../inventory';
 import type { Fact } from './s3BucketFacts';
 
+/** What reading the trails of a region with their status and selectors asks. */
+export const TRAIL_ACTIONS = ['cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus'] as const;
+
 export interface TrailSelectors {
   arn: string;
   name: string;

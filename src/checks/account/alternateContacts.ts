@@ -2,7 +2,7 @@ import { describeError } from '../../aws/errors';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { looksLikePersonalMailbox } from './email';
-import { alternateContactResource, alternateContacts } from './inventory';
+import { ALTERNATE_CONTACT_ACTIONS, alternateContactResource, alternateContacts } from './inventory';
 
 export const accountAlternateContactsConfigured: Check = {
   id: 'account_alternate_contacts_configured',
@@ -14,6 +14,7 @@ export const accountAlternateContactsConfigured: Check = {
     'Set the billing, operations and security alternate contacts (Account → Alternate contacts, or `aws account put-alternate-contact`) to group mailboxes the company owns, not to one person.',
   scope: 'global',
   kind: 'automated',
+  actions: ALTERNATE_CONTACT_ACTIONS,
   async run(ctx) {
     const lookups = await alternateContacts(ctx);
     return lookups.map((lookup): Finding => {

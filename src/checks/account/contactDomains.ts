@@ -3,7 +3,7 @@ import { describeError } from '../../aws/errors';
 import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
 import { emailDomainProblem, isCompanyDomain } from './email';
-import { alternateContactResource, alternateContacts } from './inventory';
+import { ALTERNATE_CONTACT_ACTIONS, alternateContactResource, alternateContacts } from './inventory';
 
 const ROOT_EMAIL_RESOURCE = 'account/root-email';
 const CONTACT_INFORMATION_RESOURCE = 'account/contact-information';
@@ -72,6 +72,7 @@ export const accountContactsCompanyOwned: Check = {
     'Register the account to the company (primary contact company name and website), and point the root e-mail and every alternate contact at group mailboxes in a company-owned domain (configure `companyDomains`), never at personal or free-mail addresses.',
   scope: 'global',
   kind: 'automated',
+  actions: [...ALTERNATE_CONTACT_ACTIONS, 'account:GetContactInformation', 'account:GetPrimaryEmail'],
   async run(ctx) {
     const [lookups, root, primary] = await Promise.all([alternateContacts(ctx), rootEmailFinding(ctx), contactInformationFinding(ctx)]);
     const findings: Finding[] = [root, primary];

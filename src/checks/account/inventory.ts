@@ -4,6 +4,8 @@ import pLimit from 'p-limit';
 import { isErrorNamed } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
 
+export const ALTERNATE_CONTACT_ACTIONS = ['account:GetAlternateContact'] as const;
+
 export const ALTERNATE_CONTACT_TYPES: readonly AlternateContactType[] = ['BILLING', 'OPERATIONS', 'SECURITY'];
 
 /** The resource id of one alternate contact. */
@@ -30,6 +32,8 @@ export const alternateContacts = defineInventory<AlternateContactLookup[]>('acco
     }),
   );
 });
+
+export const SERVICE_CONTROL_POLICY_ACTIONS = ['organizations:ListPolicies', 'organizations:ListRoots', 'organizations:ListTargetsForPolicy'] as const;
 
 /** ListTargetsForPolicy calls in flight at once. */
 const POLICY_TARGET_CONCURRENCY = 4;

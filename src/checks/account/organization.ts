@@ -3,10 +3,23 @@ import { organization } from '../../aws/inventories/organization';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { organizationAccountIds } from '../identity/inventory';
-import { serviceControlPolicies } from './inventory';
+import { SERVICE_CONTROL_POLICY_ACTIONS, serviceControlPolicies } from './inventory';
 
-const STANDALONE_MESSAGE =
-  'The account is standalone (not in AWS Organizations), so production and non-production cannot be separated into accounts with a shared guardrail and blast-radius boundary.';
+/** DescribeOrganization, read by the shared organization inventory. */
+const ORGANIZATION_ACTION = 'organizations:DescribeOrganization';
+
+/**
+ * Separate standalone accounts can meet FTR-4.1 and WAS-IAM-3, so a standalone account is a
+ * question for a person, not a failure; WAS-IAM-1's "use Organizations" it cannot meet, and the
+ * finding is not evidence for it.
+ */
+const STANDALONE: Finding = {
+  resource: 'account',
+  status: 'MANUAL',
+  refs: ['FTR-4.1', 'WAS-IAM-3'],
+  message:
+    'The account is standalone (not in AWS Organizations), so whether production and non-production run in separate accounts cannot be read from it: record which accounts hold production and which non-production, or bring them into an organization.',
+};
 
 export const organizationsMultiAccount: Check = {
   id: 'organizations_multi_account',
@@ -18,9 +31,10 @@ export const organizationsMultiAccount: Check = {
     'Create an AWS Organization (or join the company one) and run production and non-production workloads in separate member accounts, e.g. with AWS Control Tower.',
   scope: 'global',
   kind: 'automated',
+  actions: [ORGANIZATION_ACTION, 'organizations:ListAccounts'],
   async run(ctx): Promise<Finding[]> {
     const org = await organization(ctx);
-    if (!org) return [{ resource: 'account', status: 'FAIL', message: STANDALONE_MESSAGE }];
+    if (!org) return [STANDALONE];
     const accountIds = await organizationAccountIds(ctx);
     if (!accountIds) {
       return [
@@ -51,6 +65,7 @@ export const organizationsScpGuardrails: Check = {
     'Enable the service control policy type on the organization root and attach guardrails (e.g. deny leaving the organization, disabling CloudTrail or using unapproved regions) to the root or organizational units.',
   scope: 'global',
   kind: 'automated',
+  actions: [ORGANIZATION_ACTION, ...SERVICE_CONTROL_POLICY_ACTIONS],
   async run(ctx): Promise<Finding[]> {
     const org = await organization(ctx);
     const finding = (status: Finding['status'], message: string): Finding[] => [{ resource: 'account', status, message }];

@@ -15,6 +15,7 @@ export const supportPlanBusinessOrHigher: Check = {
   remediation: 'Subscribe the production accounts to Business, Enterprise On-Ramp or Enterprise Support (Support Center → Change plan).',
   scope: 'global',
   kind: 'automated',
+  actions: ['support:DescribeSeverityLevels'],
   async run(ctx): Promise<Finding[]> {
     let codes: Set<string>;
     try {

@@ -130,6 +130,7 @@ export const wellArchitectedFtrReviewRecent: Check = {
     'In the Well-Architected Tool, apply the FTR lens to the production workload, answer its questions, and update the review at least once within the configured window.',
   scope: 'regional',
   kind: 'automated',
+  actions: ['wellarchitected:ListLensReviews', 'wellarchitected:ListWorkloads'],
   async run(ctx): Promise<Finding[]> {
     return regionalFindingsWithVerdict(ctx, workloadReviews, {
       what: 'Well-Architected workloads',

@@ -1,44 +1,50 @@
 import {
   BackupClient,
   GetBackupPlanCommand,
+  GetBackupSelectionCommand,
   paginateListBackupPlans,
   paginateListBackupSelections,
   paginateListProtectedResources,
   paginateListRestoreJobs,
   paginateListRestoreTestingPlans,
+  paginateListRestoreTestingSelections,
   type BackupRule,
+  type BackupSelection,
 } from '@aws-sdk/client-backup';
 import pLimit from 'p-limit';
 import { describeError } from '../../aws/errors';
+import type { Fact } from '../../aws/inventories/s3BucketFacts';
 import { defineInventory } from '../../aws/inventory';
 
 const DAY_MS = 86_400_000;
-/** GetBackupPlan + ListBackupSelections calls in flight at once in one region. */
+/** Per-plan (and per-selection) calls in flight at once in one region. */
 const PLAN_CONCURRENCY = 8;
+
+export const BACKUP_PLAN_ACTIONS = ['backup:GetBackupPlan', 'backup:GetBackupSelection', 'backup:ListBackupPlans', 'backup:ListBackupSelections'] as const;
+export const PROTECTED_RESOURCE_ACTIONS = ['backup:ListProtectedResources'] as const;
+export const RESTORE_EVIDENCE_ACTIONS = ['backup:ListRestoreJobs', 'backup:ListRestoreTestingPlans', 'backup:ListRestoreTestingSelections'] as const;
+
+/** The promise's value, or why it failed, as a fact to judge. */
+export const factOf = <T>(promise: Promise<T>): Promise<Fact<T>> =>
+  promise.then(
+    (value): Fact<T> => ({ ok: true, value }),
+    (err): Fact<T> => ({ ok: false, error: describeError(err) }),
+  );
+
+export interface SelectionFacts {
+  name: string;
+  selection: Fact<BackupSelection>;
+}
 
 export interface BackupPlanFacts {
   arn: string;
   name: string;
-  /** Why the plan's rules or selections could not be read; the other plans are still evaluated. */
-  error?: string;
-  rules: BackupRule[];
-  selections: number;
+  /** The plan's rules and selections, or why they could not be read; the other plans are still evaluated. */
+  details: Fact<{ rules: BackupRule[]; selections: SelectionFacts[] }>;
 }
 
-export interface RegionBackups {
-  plans: BackupPlanFacts[];
-  /** How many resources AWS Backup holds recovery points for in the region. */
-  protectedCount: number;
-}
-
-/** True when the region backs something up or has a plan to: then its restores matter. */
-export const backsUpAnything = (backups: RegionBackups) => backups.plans.length > 0 || backups.protectedCount > 0;
-
-/** A plan that schedules backups of selected resources: at least one rule and one resource selection. */
-export const isCompletePlan = (plan: BackupPlanFacts) => !plan.error && plan.rules.length > 0 && plan.selections > 0;
-
-/** The region's backup plans with their rules and resource selections, and its protected resources, read once per scan. */
-export const regionBackups = defineInventory<RegionBackups>('backup.regionBackups', 'regional', async (ctx, region) => {
+/** The region's AWS Backup plans with their rules and every resource selection's content, read once per scan. */
+export const backupPlans = defineInventory<BackupPlanFacts[]>('backup.plans', 'regional', async (ctx, region) => {
   const client = ctx.aws.client(BackupClient, region);
   const listed: Array<{ id: string; arn: string; name: string }> = [];
   for await (const page of paginateListBackupPlans({ client }, {})) {
@@ -47,34 +53,55 @@ export const regionBackups = defineInventory<RegionBackups>('backup.regionBackup
     }
   }
   const limit = pLimit(PLAN_CONCURRENCY);
-  const plans = await Promise.all(
-    listed.map((p) =>
-      limit(async (): Promise<BackupPlanFacts> => {
-        try {
-          const plan = await client.send(new GetBackupPlanCommand({ BackupPlanId: p.id }));
-          let selections = 0;
-          for await (const page of paginateListBackupSelections({ client }, { BackupPlanId: p.id })) selections += page.BackupSelectionsList?.length ?? 0;
-          return { arn: p.arn, name: p.name, rules: plan.BackupPlan?.Rules ?? [], selections };
-        } catch (err) {
-          return { arn: p.arn, name: p.name, error: describeError(err), rules: [], selections: 0 };
-        }
-      }),
-    ),
+  const readSelection = (planId: string, selectionId: string, name: string): Promise<SelectionFacts> =>
+    limit(() => client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: selectionId }))).then(
+      (out): SelectionFacts =>
+        out.BackupSelection ? { name, selection: { ok: true, value: out.BackupSelection } } : { name, selection: { ok: false, error: 'GetBackupSelection answered without a selection' } },
+      (err): SelectionFacts => ({ name, selection: { ok: false, error: describeError(err) } }),
+    );
+  return Promise.all(
+    listed.map(async ({ id, arn, name }): Promise<BackupPlanFacts> => {
+      try {
+        const plan = await limit(() => client.send(new GetBackupPlanCommand({ BackupPlanId: id })));
+        const listedSelections = await limit(async () => {
+          const all: Array<{ id: string; name: string }> = [];
+          for await (const page of paginateListBackupSelections({ client }, { BackupPlanId: id })) {
+            for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) all.push({ id: s.SelectionId, name: s.SelectionName ?? s.SelectionId });
+          }
+          return all;
+        });
+        const selections = await Promise.all(listedSelections.map((s) => readSelection(id, s.id, s.name)));
+        return { arn, name, details: { ok: true, value: { rules: plan.BackupPlan?.Rules ?? [], selections } } };
+      } catch (err) {
+        return { arn, name, details: { ok: false, error: describeError(err) } };
+      }
+    }),
   );
-  let protectedCount = 0;
-  for await (const page of paginateListProtectedResources({ client }, {})) protectedCount += page.Results?.length ?? 0;
-  return { plans, protectedCount };
 });
+
+/** When AWS Backup last backed up each resource of the region that has a recovery point, by resource ARN. */
+export const protectedResources = defineInventory<Map<string, Date | undefined>>('backup.protectedResources', 'regional', async (ctx, region) => {
+  const lastBackup = new Map<string, Date | undefined>();
+  for await (const page of paginateListProtectedResources({ client: ctx.aws.client(BackupClient, region) }, {})) {
+    for (const r of page.Results ?? []) if (r.ResourceArn) lastBackup.set(r.ResourceArn, r.LastBackupTime);
+  }
+  return lastBackup;
+});
+
+export interface RestoreTestingPlanFacts {
+  name: string;
+  /** How many resource selections the plan has: a plan without one restores nothing. */
+  selections: number;
+}
 
 export interface RestoreEvidence {
   /** Restore jobs COMPLETED within `restoreTestWindowDays`. */
   completedJobs: number;
   latestCompletion?: Date;
-  /** Names of the region's AWS Backup restore testing plans. */
-  testingPlans: string[];
+  testingPlans: RestoreTestingPlanFacts[];
 }
 
-/** The region's recent completed restore jobs and its restore testing plans, read once per scan. */
+/** The region's recent completed restore jobs and its restore testing plans with their selection counts, read once per scan. */
 export const restoreEvidence = defineInventory<RestoreEvidence>('backup.restoreEvidence', 'regional', async (ctx, region) => {
   const client = ctx.aws.client(BackupClient, region);
   const since = new Date(ctx.now().getTime() - ctx.thresholds.restoreTestWindowDays * DAY_MS);
@@ -88,9 +115,16 @@ export const restoreEvidence = defineInventory<RestoreEvidence>('backup.restoreE
       if (!latestCompletion || job.CompletionDate > latestCompletion) latestCompletion = job.CompletionDate;
     }
   }
-  const testingPlans: string[] = [];
+  const names: string[] = [];
   for await (const page of paginateListRestoreTestingPlans({ client }, {})) {
-    for (const p of page.RestoreTestingPlans ?? []) testingPlans.push(p.RestoreTestingPlanName ?? p.RestoreTestingPlanArn ?? 'unnamed');
+    for (const p of page.RestoreTestingPlans ?? []) if (p.RestoreTestingPlanName) names.push(p.RestoreTestingPlanName);
   }
+  const testingPlans = await Promise.all(
+    names.map(async (name): Promise<RestoreTestingPlanFacts> => {
+      let selections = 0;
+      for await (const page of paginateListRestoreTestingSelections({ client }, { RestoreTestingPlanName: name })) selections += page.RestoreTestingSelections?.length ?? 0;
+      return { name, selections };
+    }),
+  );
   return { completedJobs, latestCompletion, testingPlans };
 });

@@ -1,5 +1,5 @@
-import { EC2Client, paginateDescribeVolumes } from '@aws-sdk/client-ec2';
-import type { Check, Finding } from '../../core/types';
+import { EBS_VOLUME_ACTIONS, ebsVolumes, volumeArn, volumeLabel } from '../../aws/inventories/dataStores';
+import type { Check } from '../../core/types';
 import { quote } from '../define';
 import { atRestFinding } from './findings';
 
@@ -13,16 +13,10 @@ export const ebsVolumeEncrypted: Check = {
     'Snapshot the unencrypted volume, copy the snapshot with encryption on, create a volume from it and swap it in; turn on EBS encryption by default so new volumes are encrypted.',
   scope: 'regional',
   kind: 'automated',
+  actions: [...EBS_VOLUME_ACTIONS],
   async run(ctx) {
-    const findings: Finding[] = [];
-    for await (const page of paginateDescribeVolumes({ client: ctx.aws.client(EC2Client, ctx.region) }, {})) {
-      for (const volume of page.Volumes ?? []) {
-        const arn = `arn:aws:ec2:${ctx.region}:${ctx.accountId}:volume/${volume.VolumeId}`;
-        const attached = volume.Attachments?.map((a) => a.InstanceId).filter(Boolean) ?? [];
-        const label = `EBS volume ${volume.VolumeId}${attached.length > 0 ? ` (attached to ${attached.join(', ')})` : ''}`;
-        findings.push(atRestFinding(arn, label, volume.Encrypted, volume.KmsKeyId));
-      }
-    }
-    return findings;
+    return (await ebsVolumes(ctx)).map((volume) =>
+      atRestFinding(volumeArn(ctx.region, ctx.accountId, volume.VolumeId ?? ''), volumeLabel(volume), volume.Encrypted, volume.KmsKeyId),
+    );
   },
 };

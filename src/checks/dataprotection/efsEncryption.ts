@@ -1,5 +1,5 @@
-import { EFSClient, paginateDescribeFileSystems } from '@aws-sdk/client-efs';
-import type { Check, Finding } from '../../core/types';
+import { EFS_FILE_SYSTEM_ACTIONS, efsFileSystems, fileSystemArn, fileSystemLabel } from '../../aws/inventories/dataStores';
+import type { Check } from '../../core/types';
 import { quote } from '../define';
 import { atRestFinding } from './findings';
 
@@ -12,14 +12,8 @@ export const efsEncrypted: Check = {
   remediation: 'EFS encryption is set at creation: create an encrypted file system, copy the data across (e.g. with AWS DataSync) and remount clients.',
   scope: 'regional',
   kind: 'automated',
+  actions: [...EFS_FILE_SYSTEM_ACTIONS],
   async run(ctx) {
-    const findings: Finding[] = [];
-    for await (const page of paginateDescribeFileSystems({ client: ctx.aws.client(EFSClient, ctx.region) }, {})) {
-      for (const fs of page.FileSystems ?? []) {
-        const arn = fs.FileSystemArn ?? `arn:aws:elasticfilesystem:${ctx.region}:${ctx.accountId}:file-system/${fs.FileSystemId}`;
-        findings.push(atRestFinding(arn, `EFS file system ${fs.FileSystemId}${fs.Name ? ` (${fs.Name})` : ''}`, fs.Encrypted, fs.KmsKeyId));
-      }
-    }
-    return findings;
+    return (await efsFileSystems(ctx)).map((fs) => atRestFinding(fileSystemArn(fs, ctx.region, ctx.accountId), fileSystemLabel(fs), fs.Encrypted, fs.KmsKeyId));
   },
 };

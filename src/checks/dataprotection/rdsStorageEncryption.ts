@@ -1,4 +1,4 @@
-import { RDSClient, paginateDescribeDBClusters, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import { clusterLabel, instanceLabel, RDS_DATABASE_ACTIONS, rdsDatabases } from '../../aws/inventories/dataStores';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { atRestFinding } from './findings';
@@ -13,21 +13,16 @@ export const rdsStorageEncrypted: Check = {
     'RDS cannot encrypt a running database in place: snapshot it, copy the snapshot with encryption, restore from the encrypted copy and switch the application over.',
   scope: 'regional',
   kind: 'automated',
+  actions: [...RDS_DATABASE_ACTIONS],
   async run(ctx) {
-    const rds = ctx.aws.client(RDSClient, ctx.region);
+    const { clusters, instances } = await rdsDatabases(ctx);
     const findings: Finding[] = [];
-    for await (const page of paginateDescribeDBClusters({ client: rds }, {})) {
-      for (const cluster of page.DBClusters ?? []) {
-        if (!cluster.DBClusterArn) continue;
-        findings.push(atRestFinding(cluster.DBClusterArn, `DB cluster ${cluster.DBClusterIdentifier} (${cluster.Engine})`, cluster.StorageEncrypted, cluster.KmsKeyId));
-      }
+    for (const cluster of clusters) {
+      if (cluster.DBClusterArn) findings.push(atRestFinding(cluster.DBClusterArn, clusterLabel(cluster), cluster.StorageEncrypted, cluster.KmsKeyId));
     }
-    for await (const page of paginateDescribeDBInstances({ client: rds }, {})) {
-      // A cluster member's storage is the cluster's, judged above.
-      for (const db of page.DBInstances ?? []) {
-        if (!db.DBInstanceArn || db.DBClusterIdentifier) continue;
-        findings.push(atRestFinding(db.DBInstanceArn, `DB instance ${db.DBInstanceIdentifier} (${db.Engine})`, db.StorageEncrypted, db.KmsKeyId));
-      }
+    // A cluster member's storage is the cluster's, judged above.
+    for (const db of instances) {
+      if (db.DBInstanceArn && !db.DBClusterIdentifier) findings.push(atRestFinding(db.DBInstanceArn, instanceLabel(db), db.StorageEncrypted, db.KmsKeyId));
     }
     return findings;
   },

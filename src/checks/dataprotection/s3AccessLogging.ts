@@ -25,7 +25,7 @@ function trailCoverage(bucket: string, trails: TrailSelectors[]): TrailCoverage 
     } else if (trail.isLogging.value) {
       const events = dataEventCoverage(trail.selectors.value, bucket);
       if (events.read && events.write) coverage.full.push(trail.name);
-      else if (events.read || events.write) coverage.partial.push(`${trail.name} (${events.read ? 'reads' : 'writes'} only)`);
+      else if (events.shortfalls.length > 0) coverage.partial.push(`${trail.name} (${events.shortfalls.join('; ')})`);
     }
   }
   return coverage;

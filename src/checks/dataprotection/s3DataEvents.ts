@@ -1,66 +1,141 @@
-import type { AdvancedEventSelector, EventSelector } from '@aws-sdk/client-cloudtrail';
+import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '@aws-sdk/client-cloudtrail';
 
 /** Which S3 object-level events a trail records for one bucket. */
 export interface DataEventCoverage {
+  /** Every read of every object of the bucket is recorded. */
   read: boolean;
+  /** Every write of every object of the bucket is recorded. */
   write: boolean;
+  /**
+   * When read or write falls short: what the selectors that reach the bucket leave out, e.g.
+   * "reads only" or "objects under arn:aws:s3:::data/tmp/ excluded (NotStartsWith)".
+   */
+  shortfalls: string[];
 }
 
-const NONE: DataEventCoverage = { read: false, write: false };
-const merge = (a: DataEventCoverage, b: DataEventCoverage): DataEventCoverage => ({ read: a.read || b.read, write: a.write || b.write });
+/** What one selector records of one bucket's object events. */
+interface SelectorReach {
+  read: boolean;
+  write: boolean;
+  /** Filters that keep the selector from some of the bucket's objects or events. */
+  limits: string[];
+}
 
-/** Basic selectors: an AWS::S3::Object data resource naming all buckets or this whole bucket. */
-function basicCoverage(selector: EventSelector, bucket: string): DataEventCoverage {
-  const wholeBucket = new Set(['arn:aws:s3', 'arn:aws:s3:::', `arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/`]);
-  const covers = (selector.DataResources ?? []).some((r) => r.Type === 'AWS::S3::Object' && (r.Values ?? []).some((v) => wholeBucket.has(v)));
-  if (!covers) return NONE;
-  const type = selector.ReadWriteType ?? 'All';
+const BOTH = { read: true, write: true };
+const ALL_BUCKETS = new Set(['arn:aws:s3', 'arn:aws:s3:::']);
+
+const objectsOf = (bucket: string) => `arn:aws:s3:::${bucket}/`;
+
+/** True when some object ARN of the bucket starts with `prefix`: it names the bucket (or all) or a key prefix inside it. */
+const touches = (prefix: string, objects: string) => objects.startsWith(prefix) || prefix.startsWith(objects);
+
+function readWriteOf(type: EventSelector['ReadWriteType']): { read: boolean; write: boolean } {
   return { read: type !== 'WriteOnly', write: type !== 'ReadOnly' };
 }
 
-/**
- * Advanced selectors: data events of AWS::S3::Object, with ARN filters that take in every object
- * of the bucket. Any other narrowing filter (event names, callers, exact ARNs) is taken as
- * partial coverage and does not count, so that the result never claims more than is logged.
- */
-function advancedCoverage(selector: AdvancedEventSelector, bucket: string): DataEventCoverage {
-  const objects = `arn:aws:s3:::${bucket}/`;
-  let isData = false;
-  let isS3Object = false;
-  let coverage: DataEventCoverage = { read: true, write: true };
-  for (const field of selector.FieldSelectors ?? []) {
-    switch (field.Field) {
-      case 'eventCategory':
-        isData = field.Equals?.includes('Data') ?? false;
-        break;
-      case 'resources.type':
-        isS3Object = field.Equals?.includes('AWS::S3::Object') ?? false;
-        break;
-      case 'readOnly': {
-        const only = field.Equals?.[0];
-        if (only === 'true') coverage = { read: true, write: false };
-        else if (only === 'false') coverage = { read: false, write: true };
-        break;
-      }
-      case 'resources.ARN': {
-        const touchesBucket = (v: string) => v.startsWith(objects) || objects.startsWith(v);
-        const narrowing = field.Equals ?? field.EndsWith ?? field.NotEndsWith;
-        const includes = field.StartsWith === undefined || field.StartsWith.some((v) => objects.startsWith(v));
-        const excludes = [...(field.NotStartsWith ?? []), ...(field.NotEquals ?? [])].some(touchesBucket);
-        if (narrowing || !includes || excludes) return NONE;
-        break;
-      }
-      case 'eventSource':
-        if (field.Equals && !field.Equals.includes('s3.amazonaws.com')) return NONE;
-        break;
-      default:
-        if (field.Equals || field.StartsWith || field.EndsWith) return NONE;
-    }
-  }
-  return isData && isS3Object ? coverage : NONE;
+/** Basic selectors: AWS::S3::Object data resources naming all buckets, this bucket, or a key prefix in it. */
+function basicReach(selector: EventSelector, bucket: string): SelectorReach | undefined {
+  const objects = objectsOf(bucket);
+  const values = (selector.DataResources ?? []).filter((r) => r.Type === 'AWS::S3::Object').flatMap((r) => r.Values ?? []);
+  const rw = readWriteOf(selector.ReadWriteType);
+  if (values.some((v) => ALL_BUCKETS.has(v) || v === objects || v === objects.slice(0, -1))) return { ...rw, limits: [] };
+  const prefixes = values.filter((v) => v.startsWith(objects));
+  return prefixes.length > 0 ? { ...rw, limits: [`only objects under ${prefixes.join(', ')}`] } : undefined;
 }
 
-/** The S3 data events a trail's selectors record for `bucket`. */
+/**
+ * What one `resources.ARN` field selector leaves out of the bucket's objects: undefined when it
+ * never names the bucket, `excluded` when a negative operator takes the whole bucket out.
+ */
+function arnLimits(field: AdvancedFieldSelector, objects: string): { limits: string[]; excluded?: string } | undefined {
+  const limits: string[] = [];
+  if (field.StartsWith) {
+    if (!field.StartsWith.some((v) => touches(v, objects))) return undefined;
+    if (!field.StartsWith.some((v) => objects.startsWith(v))) limits.push(`only objects under ${field.StartsWith.filter((v) => v.startsWith(objects)).join(', ')}`);
+  }
+  if (field.Equals) {
+    const named = field.Equals.filter((v) => v.startsWith(objects));
+    if (named.length === 0) return undefined;
+    limits.push(`only the objects ${named.join(', ')}`);
+  }
+  // Any key can end with any text, so an ARN suffix filter always narrows the bucket.
+  if (field.EndsWith) limits.push(`only objects ending with ${field.EndsWith.join(', ')}`);
+  for (const v of field.NotStartsWith ?? []) {
+    if (objects.startsWith(v)) return { limits, excluded: `all its objects excluded by resources.ARN NotStartsWith ${v}` };
+    if (v.startsWith(objects)) limits.push(`objects under ${v} excluded (NotStartsWith)`);
+  }
+  for (const v of field.NotEquals ?? []) if (v.startsWith(objects)) limits.push(`object ${v} excluded (NotEquals)`);
+  for (const v of field.NotEndsWith ?? []) limits.push(`objects ending with ${v} excluded (NotEndsWith)`);
+  return { limits };
+}
+
+/** True when a field selector lets an event whose field holds `value` through. */
+function admits(field: AdvancedFieldSelector, value: string): boolean {
+  // Positive operators name what may pass (any of them); negative ones what may not (none of them).
+  const included = [field.Equals?.includes(value), field.StartsWith?.some((v) => value.startsWith(v)), field.EndsWith?.some((v) => value.endsWith(v))].filter(
+    (answer) => answer !== undefined,
+  );
+  const excluded =
+    (field.NotEquals ?? []).includes(value) || (field.NotStartsWith ?? []).some((v) => value.startsWith(v)) || (field.NotEndsWith ?? []).some((v) => value.endsWith(v));
+  return (included.length === 0 || included.includes(true)) && !excluded;
+}
+
+/** "eventName NotEquals GetObject" for a field selector that narrows which events or callers are recorded. */
+function describeFilter(field: AdvancedFieldSelector): string {
+  const operators = ['Equals', 'StartsWith', 'EndsWith', 'NotEquals', 'NotStartsWith', 'NotEndsWith'] as const;
+  return operators.flatMap((op) => (field[op] ? [`${field.Field} ${op} ${field[op]!.join(', ')}`] : [])).join(' and ');
+}
+
+/**
+ * Advanced selectors: data events of AWS::S3::Object. Every field selector must admit the event
+ * (they are ANDed); a negative operator excludes what it names. A filter on event names or
+ * callers narrows the selector to some events, so it is a limit, never full coverage.
+ */
+function advancedReach(selector: AdvancedEventSelector, bucket: string): SelectorReach | undefined {
+  const objects = objectsOf(bucket);
+  const fields = selector.FieldSelectors ?? [];
+  const equals = (name: string, value: string) => fields.some((f) => f.Field === name && (f.Equals ?? []).includes(value));
+  if (!equals('eventCategory', 'Data') || !equals('resources.type', 'AWS::S3::Object')) return undefined;
+  let rw = BOTH;
+  const limits: string[] = [];
+  for (const field of fields) {
+    switch (field.Field) {
+      case 'eventCategory':
+      case 'resources.type':
+        break;
+      case 'readOnly':
+        rw = { read: rw.read && admits(field, 'true'), write: rw.write && admits(field, 'false') };
+        break;
+      case 'eventSource':
+        if (!admits(field, 's3.amazonaws.com')) return undefined;
+        break;
+      case 'resources.ARN': {
+        const left = arnLimits(field, objects);
+        if (!left) return undefined;
+        if (left.excluded) return { read: false, write: false, limits: [left.excluded] };
+        limits.push(...left.limits);
+        break;
+      }
+      default:
+        limits.push(describeFilter(field));
+    }
+  }
+  return { ...rw, limits };
+}
+
+/** The S3 data events a trail's selectors record for `bucket`, and what they leave out when not all. */
 export function dataEventCoverage(selectors: { basic: EventSelector[]; advanced: AdvancedEventSelector[] }, bucket: string): DataEventCoverage {
-  return [...selectors.basic.map((s) => basicCoverage(s, bucket)), ...selectors.advanced.map((s) => advancedCoverage(s, bucket))].reduce(merge, NONE);
+  const reaching = [...selectors.basic.map((s) => basicReach(s, bucket)), ...selectors.advanced.map((s) => advancedReach(s, bucket))].filter(
+    (r): r is SelectorReach => r !== undefined,
+  );
+  const complete = reaching.filter((r) => r.limits.length === 0);
+  const read = complete.some((r) => r.read);
+  const write = complete.some((r) => r.write);
+  if (read && write) return { read, write, shortfalls: [] };
+  const shortfalls = reaching.flatMap((r) => {
+    const only = r.read === r.write ? [] : [r.read ? 'reads only' : 'writes only'];
+    const parts = [...only, ...r.limits];
+    return parts.length > 0 ? [parts.join(', ')] : [];
+  });
+  return { read, write, shortfalls: [...new Set(shortfalls)] };
 }

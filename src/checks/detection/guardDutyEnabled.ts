@@ -1,4 +1,4 @@
-import { guardDutyDetectors } from '../../aws/inventories/guardDutyDetectors';
+import { GUARDDUTY_DETECTOR_ACTIONS, guardDutyDetectors } from '../../aws/inventories/guardDutyDetectors';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 
@@ -12,6 +12,7 @@ export const guardDutyEnabled: Check = {
     'Enable GuardDuty in every region (`aws guardduty create-detector --enable`), ideally for all accounts through the organization’s delegated GuardDuty administrator.',
   scope: 'regional',
   kind: 'automated',
+  actions: [...GUARDDUTY_DETECTOR_ACTIONS],
   async run(ctx) {
     const detectors = await guardDutyDetectors(ctx);
     if (detectors.length === 0) {

@@ -1,49 +1,43 @@
 import type { Rule } from '@aws-sdk/client-eventbridge';
-import { describeError } from '../../aws/errors';
-import { defaultBusRules, ruleTargets } from '../../aws/inventories/eventRules';
-import type { Check, Finding } from '../../core/types';
+import { defaultBusRules } from '../../aws/inventories/eventRules';
+import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
+import { EVENT_ROUTE_ACTIONS, reachingRoutes, routeGaps, ruleRoutes, unreadableRoutes } from './alertRoutes';
+import { parsePattern, patternMatches } from './eventPattern';
 
-/** The fields of a GuardDuty finding event that an event pattern may constrain. */
-const GUARDDUTY_FINDING_EVENT = { source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding' } as const;
+/** GuardDuty rates findings 1.0–10.0: low below 4, medium below 7, high below 9, critical from 9. */
+const HIGH_SEVERITY = 7;
+const SEVERITIES = Array.from({ length: 91 }, (_, i) => (i + 10) / 10);
 
-/** True when one pattern value (a string or a content filter such as `{ "prefix": "aws." }`) matches `value`. */
-function patternValueMatches(candidate: unknown, value: string): boolean {
-  if (typeof candidate === 'string') return candidate === value;
-  if (candidate && typeof candidate === 'object') {
-    const filter = candidate as Record<string, unknown>;
-    if (typeof filter.prefix === 'string') return value.startsWith(filter.prefix);
-    if (typeof filter['equals-ignore-case'] === 'string') return filter['equals-ignore-case'].toLowerCase() === value.toLowerCase();
-  }
-  return false;
+/** A finding a sample high-severity type stands for when a pattern filters on `detail.type`. */
+const SAMPLE_FINDING_TYPE = 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS';
+
+/** A GuardDuty finding event as EventBridge receives it on the region's default bus. */
+export function guardDutyFindingEvent(ctx: CheckContext, region: string, finding: { type: string; severity: number; resource?: object }): object {
+  return {
+    version: '0',
+    source: 'aws.guardduty',
+    'detail-type': 'GuardDuty Finding',
+    account: ctx.accountId,
+    region,
+    resources: [],
+    detail: {
+      schemaVersion: '2.0',
+      accountId: ctx.accountId,
+      region,
+      partition: 'aws',
+      type: finding.type,
+      severity: finding.severity,
+      resource: finding.resource ?? { resourceType: 'AccessKey' },
+    },
+  };
 }
 
-const fieldMatches = (field: unknown, value: string) => (Array.isArray(field) ? field : [field]).some((c) => patternValueMatches(c, value));
-
-/**
- * True when the rule's event pattern names GuardDuty as its source and, if it filters on
- * detail-type, lets GuardDuty findings through. Further filters (e.g. on severity) still route some findings.
- */
-export function matchesGuardDutyFindings(eventPattern: string | undefined): boolean {
-  if (!eventPattern) return false;
-  let pattern: Record<string, unknown>;
-  try {
-    pattern = JSON.parse(eventPattern);
-  } catch {
-    return false;
-  }
-  if (!pattern || typeof pattern !== 'object' || pattern.source === undefined) return false;
-  if (!fieldMatches(pattern.source, GUARDDUTY_FINDING_EVENT.source)) return false;
-  return pattern['detail-type'] === undefined || fieldMatches(pattern['detail-type'], GUARDDUTY_FINDING_EVENT['detail-type']);
-}
-
-/** ENABLED, or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, which also delivers service events. */
-const isEnabled = (rule: Rule) => rule.State?.startsWith('ENABLED') === true;
-
-interface RuleRouting {
-  rule: Rule;
-  targets?: string[];
-  error?: string;
+/** Which GuardDuty findings a rule's pattern lets through: any at all, and any of high or critical severity. */
+function findingsMatched(ctx: CheckContext, region: string, rule: Rule): { any: boolean; high: boolean } {
+  const pattern = parsePattern(rule.EventPattern);
+  const matched = SEVERITIES.filter((severity) => patternMatches(pattern, guardDutyFindingEvent(ctx, region, { type: SAMPLE_FINDING_TYPE, severity })));
+  return { any: matched.length > 0, high: matched.some((severity) => severity >= HIGH_SEVERITY) };
 }
 
 export const guardDutyFindingsRouted: Check = {
@@ -53,40 +47,39 @@ export const guardDutyFindingsRouted: Check = {
   severity: 'medium',
   rationale: quote('WAS-IR-2'),
   remediation:
-    'Add an EventBridge rule on the default bus of every region with the pattern {"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]} and a target that reaches people (an SNS topic, a chat integration, or this project’s alert queue).',
+    'Add an EventBridge rule on the default bus of every region with the pattern {"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]} (or one narrowed to severity 7 and above, never to low severities only) and a target that reaches people (an SNS topic, a chat integration, or this project’s alert queue).',
   scope: 'regional',
   kind: 'automated',
+  actions: [...EVENT_ROUTE_ACTIONS],
   async run(ctx) {
-    const candidates = (await defaultBusRules(ctx)).filter((r) => r.Name && matchesGuardDutyFindings(r.EventPattern));
-    const enabled = candidates.filter(isEnabled);
-    const routings = await Promise.all(
-      enabled.map(async (rule): Promise<RuleRouting> => {
-        try {
-          return { rule, targets: (await ruleTargets(ctx, ctx.region, rule.Name!)).map((t) => t.Arn ?? t.Id ?? 'unknown target') };
-        } catch (err) {
-          return { rule, error: describeError(err) };
-        }
-      }),
-    );
-    // Each enabled GuardDuty rule is evidence of its own: PASS when it delivers somewhere, ERROR when its targets are unknown.
-    const evaluated = routings.flatMap(({ rule, targets, error }): Finding[] => {
-      const resource = rule.Arn ?? rule.Name!;
-      if (error) return [{ resource, status: 'ERROR', message: `Could not list the targets of EventBridge rule ${rule.Name} in ${ctx.region}: ${error}.` }];
-      if (targets && targets.length > 0) {
-        return [{ resource, status: 'PASS', message: `EventBridge rule ${rule.Name} delivers GuardDuty findings in ${ctx.region} to ${targets.join(', ')}.` }];
-      }
-      return [];
-    });
+    const candidates = (await defaultBusRules(ctx))
+      .filter((r) => r.Name)
+      .map((rule) => ({ rule, matched: findingsMatched(ctx, ctx.region, rule) }))
+      .filter((c) => c.matched.any);
+    const routes = await ruleRoutes(ctx, ctx.region, candidates.filter((c) => c.matched.high).map((c) => c.rule));
+    // Each rule routing high findings to people is evidence of its own; one whose targets are unknown is an ERROR.
+    const evaluated: Finding[] = [
+      ...reachingRoutes(routes).map(({ rule, reaches }): Finding => ({
+        resource: rule.Arn ?? rule.Name!,
+        status: 'PASS',
+        message: `EventBridge rule ${rule.Name} delivers GuardDuty findings in ${ctx.region} to ${reaches.join(', ')}.`,
+      })),
+      ...unreadableRoutes(routes).map(({ rule, error }): Finding => ({
+        resource: rule.Arn ?? rule.Name!,
+        status: 'ERROR',
+        message: `Could not list the targets of EventBridge rule ${rule.Name} in ${ctx.region}: ${error}.`,
+      })),
+    ];
     if (evaluated.length > 0) return evaluated;
     const notes = [
-      ...candidates.filter((r) => !isEnabled(r)).map((r) => `rule ${r.Name} is ${(r.State ?? 'in an unknown state').toLowerCase()}`),
-      ...routings.map((r) => `rule ${r.rule.Name} has no targets`),
+      ...candidates.filter((c) => !c.matched.high).map((c) => `rule ${c.rule.Name} matches only findings below high severity`),
+      ...routeGaps(routes),
     ];
     return [
       {
         resource: 'account',
         status: 'FAIL',
-        message: `No enabled EventBridge rule on the default bus in ${ctx.region} delivers GuardDuty findings anywhere${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`,
+        message: `No enabled EventBridge rule on the default bus in ${ctx.region} delivers high or critical GuardDuty findings to people${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`,
       },
     ];
   },

@@ -35,6 +35,7 @@ export const securityHubEnabled: Check = {
     'Enable Security Hub in every region (`aws securityhub enable-security-hub --enable-default-standards`), with at least AWS Foundational Security Best Practices, ideally through the organization’s delegated administrator with cross-region aggregation.',
   scope: 'regional',
   kind: 'automated',
+  actions: ['securityhub:DescribeHub', 'securityhub:GetEnabledStandards'],
   async run(ctx) {
     const securityHub = ctx.aws.client(SecurityHubClient, ctx.region);
     let hubArn: string | undefined;

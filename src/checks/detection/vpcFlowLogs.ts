@@ -33,6 +33,7 @@ export const vpcFlowLogsEnabled: Check = {
     'Create a flow log for the VPC (`aws ec2 create-flow-logs --resource-type VPC --traffic-type ALL …`) delivering to a central, access-restricted S3 bucket or CloudWatch Logs group.',
   scope: 'regional',
   kind: 'automated',
+  actions: ['ec2:DescribeFlowLogs', 'ec2:DescribeVpcs'],
   async run(ctx) {
     const regionVpcs = (await vpcs(ctx)).filter((v) => v.VpcId);
     if (regionVpcs.length === 0) return [];

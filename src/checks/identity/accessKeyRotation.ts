@@ -3,6 +3,7 @@ import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate, reportUser, unreadableUser } from './credentials';
 import { ageInDays, day } from './format';
+import { CREDENTIAL_REPORT_ACTIONS } from './actions';
 
 /** One result per user with an active access key; key ages are the report's access_key_N_last_rotated. */
 export const iamAccessKeyRotated: Check = {
@@ -15,6 +16,7 @@ export const iamAccessKeyRotated: Check = {
     'Create a new access key, move its users to it, deactivate and then delete the old one; better, replace long-lived keys with IAM roles or IAM Identity Center.',
   scope: 'global',
   kind: 'automated',
+  actions: [...CREDENTIAL_REPORT_ACTIONS],
   async run(ctx) {
     const maxAge = ctx.thresholds.accessKeyMaxAgeDays;
     const now = ctx.now();

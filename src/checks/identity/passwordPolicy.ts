@@ -25,6 +25,7 @@ export const iamPasswordPolicyStrong: Check = {
     'Set an account password policy (IAM → Account settings, or `aws iam update-account-password-policy`) with the configured minimum length, all four character classes and password reuse prevention.',
   scope: 'global',
   kind: 'automated',
+  actions: ['iam:GetAccountPasswordPolicy'],
   async run(ctx) {
     const policy = await accountPasswordPolicy(ctx);
     const want = ctx.thresholds.passwordPolicy;

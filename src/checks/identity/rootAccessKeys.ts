@@ -1,6 +1,6 @@
 import type { Check } from '../../core/types';
 import { quote } from '../define';
-import { rootFinding, rootKeysVerdict } from './rootPosture';
+import { ROOT_KEYS_ACTIONS, rootFinding, rootKeysVerdict } from './rootPosture';
 
 export const iamNoRootAccessKey: Check = {
   id: 'iam_no_root_access_key',
@@ -12,6 +12,7 @@ export const iamNoRootAccessKey: Check = {
     'Sign in as the root user, open Security credentials and delete every root access key; give automation an IAM role instead.',
   scope: 'global',
   kind: 'automated',
+  actions: ROOT_KEYS_ACTIONS,
   async run(ctx) {
     return [rootFinding(ctx, await rootKeysVerdict(ctx))];
   },

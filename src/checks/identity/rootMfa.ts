@@ -1,6 +1,6 @@
 import type { Check } from '../../core/types';
 import { quote } from '../define';
-import { rootFinding, rootMfaVerdict } from './rootPosture';
+import { ROOT_MFA_ACTIONS, rootFinding, rootMfaVerdict } from './rootPosture';
 
 export const iamRootMfaEnabled: Check = {
   id: 'iam_root_mfa_enabled',
@@ -12,6 +12,7 @@ export const iamRootMfaEnabled: Check = {
     'Sign in as the root user, open Security credentials and assign an MFA device (a hardware or FIDO security key is preferred for the root user).',
   scope: 'global',
   kind: 'automated',
+  actions: ROOT_MFA_ACTIONS,
   async run(ctx) {
     return [rootFinding(ctx, await rootMfaVerdict(ctx))];
   },

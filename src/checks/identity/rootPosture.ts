@@ -3,7 +3,13 @@ import { iamAccountSummary } from '../../aws/inventories/iamAccountSummary';
 import { ACCESS_KEY_SLOTS, iamCredentialReport, reportDate, reportFlag, ROOT_ROW_USER, type CredentialReportRow } from '../../aws/inventories/iamCredentialReport';
 import { iamVirtualMfaDevices } from '../../aws/inventories/iamVirtualMfaDevices';
 import type { CheckContext, Finding, Status } from '../../core/types';
+import { ACCOUNT_SUMMARY_ACTIONS, actionList, CREDENTIAL_REPORT_ACTIONS, VIRTUAL_MFA_DEVICE_ACTIONS } from './actions';
 import { ageInDays, day, daysAgo } from './format';
+
+/** What each root verdict reads: the credential report, the account summary, the virtual MFA devices. */
+export const ROOT_USE_ACTIONS = actionList(CREDENTIAL_REPORT_ACTIONS);
+export const ROOT_KEYS_ACTIONS = actionList(CREDENTIAL_REPORT_ACTIONS, ACCOUNT_SUMMARY_ACTIONS);
+export const ROOT_MFA_ACTIONS = actionList(CREDENTIAL_REPORT_ACTIONS, ACCOUNT_SUMMARY_ACTIONS, VIRTUAL_MFA_DEVICE_ACTIONS);
 
 /** One aspect of the root user's posture: what was found, as a finding's status and sentence. */
 export interface RootVerdict {

@@ -1,6 +1,7 @@
 import type { Check } from '../../core/types';
 import { quote } from '../define';
-import { rootKeysVerdict, rootMfaVerdict, rootUseVerdict } from './rootPosture';
+import { actionList } from './actions';
+import { ROOT_KEYS_ACTIONS, ROOT_MFA_ACTIONS, ROOT_USE_ACTIONS, rootKeysVerdict, rootMfaVerdict, rootUseVerdict } from './rootPosture';
 
 /** WAS-IAM-1's root part in one line, from the same verdicts as the FTR-3.x checks. */
 export const iamRootAccountSecured: Check = {
@@ -13,6 +14,7 @@ export const iamRootAccountSecured: Check = {
     'Enable MFA on the root user, delete its access keys and stop using it for daily work (see iam_root_mfa_enabled, iam_no_root_access_key and iam_avoid_root_usage).',
   scope: 'global',
   kind: 'automated',
+  actions: actionList(ROOT_USE_ACTIONS, ROOT_KEYS_ACTIONS, ROOT_MFA_ACTIONS),
   async run(ctx) {
     const verdicts = await Promise.all([rootMfaVerdict(ctx), rootKeysVerdict(ctx), rootUseVerdict(ctx)]);
     const failed = verdicts.filter((v) => v.status === 'FAIL');

@@ -3,6 +3,7 @@ import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate, reportUser, unreadableUser, type UserCredential } from './credentials';
 import { ageInDays, day } from './format';
+import { CREDENTIAL_REPORT_ACTIONS } from './actions';
 
 interface CredentialIdleness {
   label: string;
@@ -36,6 +37,7 @@ export const iamUserCredentialsUnused: Check = {
     'Remove console passwords and deactivate access keys that have not been used within the window, and delete IAM users who no longer need access.',
   scope: 'global',
   kind: 'automated',
+  actions: [...CREDENTIAL_REPORT_ACTIONS],
   async run(ctx) {
     const window = ctx.thresholds.unusedCredentialDays;
     const now = ctx.now();

@@ -1,4 +1,4 @@
-import { iamAuthorizationDetails, isServiceLinkedRole } from '../../aws/inventories/iamAuthorizationDetails';
+import { IAM_AUTHORIZATION_DETAILS_ACTIONS, iamAuthorizationDetails, isServiceLinkedRole } from '../../aws/inventories/iamAuthorizationDetails';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate } from './credentials';
@@ -15,6 +15,7 @@ export const iamRoleUnused: Check = {
     'Delete roles that have not been used within the window (check their last activity in the IAM console first), or record why they must stay.',
   scope: 'global',
   kind: 'automated',
+  actions: [...IAM_AUTHORIZATION_DETAILS_ACTIONS],
   async run(ctx) {
     const window = ctx.thresholds.unusedRoleDays;
     const now = ctx.now();

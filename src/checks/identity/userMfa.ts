@@ -2,6 +2,7 @@ import { iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate, reportUser, unreadableUser } from './credentials';
+import { CREDENTIAL_REPORT_ACTIONS } from './actions';
 
 /** Users without a console password cannot sign in to the console, so they are not evaluated here. */
 export const iamUserMfaEnabledConsoleAccess: Check = {
@@ -14,6 +15,7 @@ export const iamUserMfaEnabledConsoleAccess: Check = {
     'Assign an MFA device to every IAM user who signs in to the console, or better, move people to IAM Identity Center and remove their IAM console passwords.',
   scope: 'global',
   kind: 'automated',
+  actions: [...CREDENTIAL_REPORT_ACTIONS],
   async run(ctx) {
     const findings: Finding[] = [];
     for (const user of (await iamCredentialReport(ctx)).users.map(reportUser)) {

@@ -1,3 +1,4 @@
+import { TRAIL_ACTIONS } from '../../aws/inventories/trailEventSelectors';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { evaluateTrails } from './trails';
@@ -11,6 +12,7 @@ export const cloudTrailLogFileValidation: Check = {
   remediation: 'Turn on log file validation for every trail: `aws cloudtrail update-trail --name <trail> --enable-log-file-validation`.',
   scope: 'global',
   kind: 'automated',
+  actions: [...TRAIL_ACTIONS],
   async run(ctx) {
     return evaluateTrails(ctx, (trails) =>
       trails.map((t): Finding =>

@@ -1,4 +1,4 @@
-import type { TrailSelectors } from '../../aws/inventories/trailEventSelectors';
+import { TRAIL_ACTIONS, type TrailSelectors } from '../../aws/inventories/trailEventSelectors';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { evaluateTrails, managementEventGap } from './trails';
@@ -43,6 +43,7 @@ export const cloudTrailMultiRegionLogging: Check = {
     'Create a multi-region trail (or an organization trail) that is logging and records read and write management events: `aws cloudtrail create-trail --is-multi-region-trail …` then `start-logging`.',
   scope: 'global',
   kind: 'automated',
+  actions: [...TRAIL_ACTIONS],
   async run(ctx) {
     return evaluateTrails(ctx, (trails) => {
       const findings = trails.map(judgeTrail);

@@ -1,15 +1,13 @@
+import type { LoadBalancerDescription } from '@aws-sdk/client-elastic-load-balancing';
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
-import pLimit from 'p-limit';
 import { describeError } from '../../aws/errors';
-import { loadBalancers } from '../../aws/inventories/loadBalancers';
+import { classicLoadBalancerArn, classicLoadBalancers } from '../../aws/inventories/classicLoadBalancers';
+import { judgeEachLoadBalancer, LOAD_BALANCER_LIST_ACTIONS, loadBalancers } from '../../aws/inventories/loadBalancers';
 import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
 
-/** GetWebACLForResource calls in flight at once in one region. */
-const WAF_CALL_CONCURRENCY = 8;
-
-async function judgeLoadBalancer(ctx: CheckContext, lb: LoadBalancer): Promise<Finding> {
+async function judgeV2(ctx: CheckContext, lb: LoadBalancer): Promise<Finding> {
   const resource = lb.LoadBalancerArn!;
   const name = lb.LoadBalancerName ?? resource;
   if (lb.Type === 'network') {
@@ -30,6 +28,23 @@ async function judgeLoadBalancer(ctx: CheckContext, lb: LoadBalancer): Promise<F
   }
 }
 
+/** AWS WAF cannot be associated with a Classic Load Balancer at all, so an internet-facing one has no WAF, as an NLB has none. */
+function judgeClassic(ctx: CheckContext, lb: LoadBalancerDescription): Finding {
+  const name = lb.LoadBalancerName!;
+  return {
+    resource: classicLoadBalancerArn(ctx.region, ctx.accountId, name),
+    status: 'FAIL',
+    message: `Internet-facing classic load balancer ${name} cannot take a WAF web ACL (AWS WAF does not support Classic Load Balancers; migrate it to an Application Load Balancer with WAF, front it with CloudFront and WAF, or consider Shield Advanced).`,
+  };
+}
+
+/** Internal load balancers are not reachable from the internet; one that does not say which it is cannot be judged. */
+async function unlessInternal(lb: { Scheme?: string }, resource: string, name: string, judge: () => Promise<Finding> | Finding): Promise<Finding[]> {
+  if (lb.Scheme === 'internal') return [];
+  if (lb.Scheme !== 'internet-facing') return [{ resource, status: 'ERROR', message: `Load balancer ${name} did not report whether it is internet-facing.` }];
+  return [await judge()];
+}
+
 export const elbv2InternetFacingWaf: Check = {
   id: 'elbv2_internet_facing_waf_enabled',
   refs: ['WAS-INF-2'],
@@ -37,19 +52,23 @@ export const elbv2InternetFacingWaf: Check = {
   severity: 'medium',
   rationale: quote('WAS-INF-2'),
   remediation:
-    'Associate an AWS WAF web ACL (with the AWS managed core rule set and a rate-based rule) with each internet-facing Application Load Balancer; for Network Load Balancers subscribe to Shield Advanced or put CloudFront with WAF in front.',
+    'Associate an AWS WAF web ACL (with the AWS managed core rule set and a rate-based rule) with each internet-facing Application Load Balancer; for Network and Classic Load Balancers, which cannot take a web ACL, subscribe to Shield Advanced or put CloudFront with WAF in front, or move a Classic Load Balancer to an Application Load Balancer.',
   scope: 'regional',
   kind: 'automated',
+  actions: [...LOAD_BALANCER_LIST_ACTIONS, 'wafv2:GetWebACLForResource'].sort(),
   async run(ctx) {
-    const limit = pLimit(WAF_CALL_CONCURRENCY);
-    // Internal load balancers are not reachable from the internet; Gateway Load Balancers only carry traffic to appliances.
-    const evaluated = (await loadBalancers(ctx)).filter((lb) => lb.LoadBalancerArn && lb.Scheme !== 'internal' && lb.Type !== 'gateway');
-    return Promise.all(
-      evaluated.map((lb) =>
-        lb.Scheme === 'internet-facing'
-          ? limit(() => judgeLoadBalancer(ctx, lb))
-          : Promise.resolve<Finding>({ resource: lb.LoadBalancerArn!, status: 'ERROR', message: `Load balancer ${lb.LoadBalancerName} did not report whether it is internet-facing.` }),
+    const [v2, classic] = await Promise.all([
+      judgeEachLoadBalancer(
+        ctx,
+        'load balancers',
+        // Gateway Load Balancers only carry traffic to appliances.
+        async (c) => (await loadBalancers(c)).filter((lb) => lb.LoadBalancerArn && lb.Type !== 'gateway'),
+        (lb) => unlessInternal(lb, lb.LoadBalancerArn!, lb.LoadBalancerName ?? lb.LoadBalancerArn!, () => judgeV2(ctx, lb)),
       ),
-    );
+      judgeEachLoadBalancer(ctx, 'classic load balancers', classicLoadBalancers, (lb) =>
+        unlessInternal(lb, classicLoadBalancerArn(ctx.region, ctx.accountId, lb.LoadBalancerName!), lb.LoadBalancerName!, () => judgeClassic(ctx, lb)),
+      ),
+    ]);
+    return [...v2, ...classic];
   },
 };

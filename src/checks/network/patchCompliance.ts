@@ -28,18 +28,33 @@ function missingPatches(item: ResourceComplianceSummaryItem): string {
   return bySeverity.length > 0 ? `${total} (${bySeverity.join(', ')})` : total;
 }
 
+const DAY_MS = 86_400_000;
+
 function judgeSummary(ctx: CheckContext, item: ResourceComplianceSummaryItem): Finding {
   const id = item.ResourceId!;
   const resource = nodeArn(ctx, id);
-  const scanned = item.ExecutionSummary?.ExecutionTime ? `, last scanned ${item.ExecutionSummary.ExecutionTime.toISOString().slice(0, 10)}` : '';
-  switch (item.Status) {
-    case 'COMPLIANT':
-      return { resource, status: 'PASS', message: `Managed node ${id} is patch compliant${scanned}.` };
-    case 'NON_COMPLIANT':
-      return { resource, status: 'FAIL', message: `Managed node ${id} is not patch compliant: ${missingPatches(item)}${scanned}.` };
-    default:
-      return { resource, status: 'ERROR', message: `Systems Manager reported patch compliance ${item.Status ?? '(none)'} for ${id}.` };
+  if (item.Status !== 'COMPLIANT' && item.Status !== 'NON_COMPLIANT') {
+    return { resource, status: 'ERROR', message: `Systems Manager reported patch compliance ${item.Status ?? '(none)'} for ${id}.` };
   }
+  const scannedAt = item.ExecutionSummary?.ExecutionTime;
+  const ageDays = scannedAt && Math.max(0, Math.floor((ctx.now().getTime() - scannedAt.getTime()) / DAY_MS));
+  const day = scannedAt?.toISOString().slice(0, 10);
+  const ago = `${ageDays} day${ageDays === 1 ? '' : 's'} ago`;
+  const scanned = scannedAt ? `, last scanned ${day} (${ago})` : '';
+  if (item.Status === 'NON_COMPLIANT') return { resource, status: 'FAIL', message: `Managed node ${id} is not patch compliant: ${missingPatches(item)}${scanned}.` };
+  if (ageDays === undefined) {
+    return { resource, status: 'ERROR', message: `Managed node ${id} is reported patch compliant without a scan time, so how current that is is unknown.` };
+  }
+  // A compliant state Patch Manager has not refreshed for longer than the threshold says nothing about today's patches.
+  const maxAgeDays = ctx.thresholds.patchComplianceMaxAgeDays;
+  if (ageDays > maxAgeDays) {
+    return {
+      resource,
+      status: 'FAIL',
+      message: `Managed node ${id} was last scanned by Patch Manager on ${day}, ${ago} (more than ${maxAgeDays}): its compliant status is too old to show that patching still runs.`,
+    };
+  }
+  return { resource, status: 'PASS', message: `Managed node ${id} is patch compliant${scanned}.` };
 }
 
 export const ssmPatchCompliance: Check = {
@@ -52,6 +67,7 @@ export const ssmPatchCompliance: Check = {
     'Make every instance a Systems Manager managed node (SSM Agent plus an instance profile with AmazonSSMManagedInstanceCore, or Default Host Management), and patch it on a schedule with Patch Manager (a patch policy in Quick Setup or a maintenance window running AWS-RunPatchBaseline).',
   scope: 'regional',
   kind: 'automated',
+  actions: ['ec2:DescribeInstances', 'ssm:ListResourceComplianceSummaries'],
   async run(ctx) {
     const [summaries, instances] = await Promise.all([patchSummaries(ctx), runningInstances(ctx)]);
     const reported = summaries.filter((s) => s.ResourceId);

@@ -1,8 +1,8 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
-import { secretLookingVariables, variableList } from './environmentSecrets';
-import { latestTaskDefinitions } from './inventory';
+import { environmentFinding } from './environmentSecrets';
+import { ECS_TASK_DEFINITIONS_ACTIONS, ecsTaskDefinitionsInUse, type TaskDefinitionInUse, type TaskDefinitionUse } from './inventory';
 
 /** Every plain environment variable of every container (the `secrets` field is the safe alternative and is not read). */
 function environmentOf(taskDefinition: TaskDefinition): Array<[string, string | undefined]> {
@@ -11,30 +11,55 @@ function environmentOf(taskDefinition: TaskDefinition): Array<[string, string | 
   );
 }
 
+/** "latest revision, service web in cluster prod (ACTIVE deployment), 2 running tasks in cluster batch". */
+function describeUses(uses: TaskDefinitionUse[]): string {
+  // A service names its revision both as its task definition and in its deployments: one phrase per service.
+  const phrases = new Map<string, Set<string>>();
+  for (const use of uses) {
+    const phrase =
+      use.kind === 'latest'
+        ? 'latest revision'
+        : use.kind === 'service'
+          ? `service ${use.service} in cluster ${use.cluster}`
+          : `${use.count} running task${use.count === 1 ? '' : 's'} in cluster ${use.cluster}`;
+    const deployments = phrases.get(phrase) ?? new Set<string>();
+    if (use.kind === 'service' && use.deployment) deployments.add(use.deployment);
+    phrases.set(phrase, deployments);
+  }
+  return [...phrases].map(([phrase, deployments]) => (deployments.size > 0 ? `${phrase} (${[...deployments].join(', ')} deployment)` : phrase)).join(', ');
+}
+
+function judge(entry: TaskDefinitionInUse): Finding {
+  const usedBy = describeUses(entry.uses);
+  if (!entry.taskDefinition.ok) {
+    const what = entry.uses.every((u) => u.kind === 'latest') ? `The latest revision of ECS task definition family ${entry.family}` : `ECS task definition ${entry.arn} (${usedBy})`;
+    return { resource: entry.arn, status: 'ERROR', message: `${what} could not be described (${entry.taskDefinition.error}).` };
+  }
+  return environmentFinding(entry.arn, `ECS task definition ${entry.arn} (${usedBy})`, environmentOf(entry.taskDefinition.value));
+}
+
 export const ecsTaskDefinitionEnvironmentSecrets: Check = {
   id: 'ecs_task_definitions_no_environment_secrets',
   refs: ['FTR-7.9'],
-  title: 'ECS task definitions hold no credentials in environment variables',
+  title: 'ECS task definitions in use hold no credentials in environment variables',
   severity: 'critical',
   rationale: quote('FTR-7.9'),
   remediation:
-    'Move the credential into Secrets Manager or an SSM SecureString parameter and reference it from the container definition’s `secrets` field, rotate the exposed value, and register a new task definition revision.',
+    'Move the credential into Secrets Manager or an SSM SecureString parameter and reference it from the container definition’s `secrets` field, rotate the exposed value, register a new task definition revision and redeploy every service and task still running the old one.',
   scope: 'regional',
   kind: 'automated',
+  actions: ECS_TASK_DEFINITIONS_ACTIONS,
   async run(ctx) {
-    // Without a described revision there is no ARN: the family's ARN prefix names it stably.
-    const familyArn = (family: string) => `arn:aws:ecs:${ctx.region}:${ctx.accountId}:task-definition/${family}`;
-    return (await latestTaskDefinitions(ctx)).map((lookup): Finding => {
-      if ('error' in lookup) {
-        return { resource: familyArn(lookup.family), status: 'ERROR', message: `The latest revision of ECS task definition family ${lookup.family} could not be described (${lookup.error}).` };
-      }
-      const { taskDefinition } = lookup;
-      const resource = taskDefinition.taskDefinitionArn ?? `${familyArn(lookup.family)}:${taskDefinition.revision}`;
-      const label = `ECS task definition ${lookup.family}:${taskDefinition.revision}`;
-      const suspicious = secretLookingVariables(environmentOf(taskDefinition));
-      return suspicious.length > 0
-        ? { resource, status: 'FAIL', message: `${label} holds what looks like a credential in environment ${variableList(suspicious)}.` }
-        : { resource, status: 'PASS', message: `${label} has no credential-looking environment variable.` };
-    });
+    const { taskDefinitions, unreadableClusters } = await ecsTaskDefinitionsInUse(ctx);
+    return [
+      ...taskDefinitions.map(judge),
+      ...unreadableClusters.map(
+        ({ arn, error }): Finding => ({
+          resource: arn,
+          status: 'ERROR',
+          message: `The services and running tasks of ECS cluster ${arn} could not be read (${error}), so the task definition revisions they use are not judged.`,
+        }),
+      ),
+    ];
   },
 };

@@ -2,7 +2,7 @@ import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { regionalFindingsWithVerdict, unreadableRegions, type RegionFact } from '../../aws/inventories/acrossRegions';
 import type { Check, CheckContext, Finding } from '../../core/types';
 import { quote } from '../define';
-import { secrets } from './inventory';
+import { SECRETS_ACTIONS, secrets } from './inventory';
 
 /** Rotation is evidence for WAS-IAM-4 only: FTR-7.10 asks for a specialized store, not rotation. */
 const ROTATION_REFS = ['WAS-IAM-4'];
@@ -46,6 +46,7 @@ export const secretsManagerRotation: Check = {
     'Keep application credentials in AWS Secrets Manager and turn on automatic rotation (managed rotation for RDS/Redshift/DocumentDB, or a rotation Lambda function); record where any other secrets are stored.',
   scope: 'regional',
   kind: 'automated',
+  actions: SECRETS_ACTIONS,
   async run(ctx) {
     return regionalFindingsWithVerdict(ctx, secrets, {
       what: 'Secrets Manager secrets',

@@ -54,12 +54,14 @@ async function seedOrganization(extraAccounts: number, scps: ScpSetup = { enable
 }
 
 describe('organizations checks (moto)', () => {
-  it('fail a standalone account, saying why separate accounts matter', async () => {
+  it('ask for a record of the account separation of a standalone account, which FTR-4.1 allows, and fail its SCP guardrails', async () => {
     const report = await scanChecks(checks);
     const multi = resultFor(report, MULTI, 'account');
-    expect(multi.status).toBe('FAIL');
-    expect(multi.message).toContain('standalone');
-    expect(multi.message).toContain('production and non-production');
+    expect(multi.status).toBe('MANUAL');
+    expect(multi.refs).toEqual(['FTR-4.1', 'WAS-IAM-3']);
+    expect(multi.message).toBe(
+      'The account is standalone (not in AWS Organizations), so whether production and non-production run in separate accounts cannot be read from it: record which accounts hold production and which non-production, or bring them into an organization.',
+    );
     expect(resultFor(report, SCP, 'account').status).toBe('FAIL');
   });
 

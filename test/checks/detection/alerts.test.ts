@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand, type PutRuleCommandInput } from '@aws-sdk/client-eventbridge';
 import type { AwsAccess } from '../../../src/aws/clients';
-import { guardDutyFindingsRouted, matchesGuardDutyFindings } from '../../../src/checks/detection/guardDutyFindingAlerts';
+import { guardDutyFindingsRouted } from '../../../src/checks/detection/guardDutyFindingAlerts';
 import { ACCOUNT_ID, resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
 
 describe('eventbridge_guardduty_findings_routed (WAS-IR-2, WAS-DET-3) against moto', () => {
@@ -37,7 +37,7 @@ describe('eventbridge_guardduty_findings_routed (WAS-IR-2, WAS-DET-3) against mo
     expect(report.results.filter((r) => r.region === 'us-east-1')).toHaveLength(2);
     const fail = resultFor(report, 'eventbridge_guardduty_findings_routed', 'account', 'eu-west-1');
     expect(fail.status).toBe('FAIL');
-    expect(fail.message).toBe('No enabled EventBridge rule on the default bus in eu-west-1 delivers GuardDuty findings anywhere.');
+    expect(fail.message).toBe('No enabled EventBridge rule on the default bus in eu-west-1 delivers high or critical GuardDuty findings to people.');
   });
 
   it('reports ERROR for a GuardDuty rule whose targets cannot be listed, not FAIL', async () => {
@@ -75,22 +75,31 @@ describe('eventbridge_guardduty_findings_routed (WAS-IR-2, WAS-DET-3) against mo
     expect(report.summary.awsRequests.byOperation['eventbridge:ListRules']).toBe(3);
     expect(report.summary.awsRequests.byOperation['eventbridge:ListTargetsByRule']).toBe(1);
   });
-});
 
-describe('matchesGuardDutyFindings', () => {
-  it.each([
-    [{ source: ['aws.guardduty'] }, true],
-    [{ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 7] }] } }, true],
-    [{ source: [{ prefix: 'aws.guard' }] }, true],
-    [{ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] }, false],
-    [{ source: ['aws.securityhub'] }, false],
-    [{ 'detail-type': ['GuardDuty Finding'] }, false],
-  ])('%j → %s', (pattern, expected) => {
-    expect(matchesGuardDutyFindings(JSON.stringify(pattern))).toBe(expected);
+  it('does not count a rule filtered to low severities, by a numeric range or by a list of values', async () => {
+    const low = (severity: unknown) => JSON.stringify({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity } });
+    await rule({ Name: 'gd-below-7', EventPattern: low([{ numeric: ['<', 7] }]) }, [topic]);
+    await rule({ Name: 'gd-low-list', EventPattern: low([2, 2.5, 3, 4, 5.5]) }, [topic]);
+    const result = resultFor(await scanChecks([guardDutyFindingsRouted], { aws }), 'eventbridge_guardduty_findings_routed', 'account');
+    expect(result.status).toBe('FAIL');
+    expect(result.message).toBe(
+      'No enabled EventBridge rule on the default bus in us-east-1 delivers high or critical GuardDuty findings to people (rule gd-below-7 matches only findings below high severity; rule gd-low-list matches only findings below high severity).',
+    );
   });
 
-  it('ignores scheduled rules and unreadable patterns', () => {
-    expect(matchesGuardDutyFindings(undefined)).toBe(false);
-    expect(matchesGuardDutyFindings('{not json')).toBe(false);
+  it('counts a rule filtered to high and critical severities, by a range or by a list naming high values', async () => {
+    const pattern = (severity: unknown) => JSON.stringify({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity } });
+    await rule({ Name: 'gd-7-up', EventPattern: pattern([{ numeric: ['>=', 7] }]) }, [topic]);
+    await rule({ Name: 'gd-high-list', EventPattern: pattern([7, 7.5, 8, 8.9]) }, [topic]);
+    const report = await scanChecks([guardDutyFindingsRouted], { aws });
+    expect(resultFor(report, 'eventbridge_guardduty_findings_routed', ruleArn('gd-7-up')).status).toBe('PASS');
+    expect(resultFor(report, 'eventbridge_guardduty_findings_routed', ruleArn('gd-high-list')).status).toBe('PASS');
+  });
+
+  it('does not count a rule whose only target stores the finding without telling anyone', async () => {
+    await rule({ Name: 'gd-to-logs', EventPattern: JSON.stringify({ source: ['aws.guardduty'] }) }, [`arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/guardduty`]);
+    const result = resultFor(await scanChecks([guardDutyFindingsRouted], { aws }), 'eventbridge_guardduty_findings_routed', 'account');
+    expect(result.status).toBe('FAIL');
+    expect(result.message).toContain(`rule gd-to-logs only targets arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/guardduty, so nobody is notified`);
   });
 });

@@ -1,12 +1,13 @@
 import { vpcArn } from '../../../src/aws/inventories/vpcs';
 import { CreateFlowLogsCommand, CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient, ModifyLoadBalancerAttributesCommand as ModifyClassicAttributesCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsAccess } from '../../../src/aws/clients';
 import { elbv2AccessLogsEnabled } from '../../../src/checks/detection/elbAccessLogs';
 import { vpcFlowLogsEnabled } from '../../../src/checks/detection/vpcFlowLogs';
 import { ACCOUNT_ID, resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
-import { createLoadBalancer, createSubnets } from '../network/loadBalancerFixtures';
+import { createClassicLoadBalancer, createLoadBalancer, createSubnets, denyCalls, expectDeclaredActions } from '../network/loadBalancerFixtures';
 
 describe('service-level logging (WAS-DET-2) against moto', () => {
   let aws: AwsAccess;
@@ -95,6 +96,7 @@ describe('service-level logging (WAS-DET-2) against moto', () => {
       expect(fail.status).toBe('FAIL');
       expect(fail.message).toBe('Load balancer api does not write access logs.');
       expect(report.results.some((r) => r.resource === gateway.LoadBalancerArn)).toBe(false);
+      await expectDeclaredActions(elbv2AccessLogsEnabled);
     });
 
     it('reports ERROR for a load balancer whose attributes are denied and still judges the others', async () => {
@@ -102,18 +104,46 @@ describe('service-level logging (WAS-DET-2) against moto', () => {
       const denied = await createLoadBalancer(aws, subnets, { Name: 'secret', Type: 'application' });
       const logged = await createLoadBalancer(aws, subnets, { Name: 'shop', Type: 'application' });
       await setAccessLogs(logged.LoadBalancerArn!, true);
-      aws.client(ElasticLoadBalancingV2Client, 'us-east-1').middlewareStack.add(
-        (next: any, context: any) => async (args: any) => {
-          if (context.commandName !== 'DescribeLoadBalancerAttributesCommand' || args.input.LoadBalancerArn !== denied.LoadBalancerArn) return next(args);
-          throw Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-        },
-        { step: 'initialize', name: 'denyOneLoadBalancer' },
-      );
+      denyCalls(aws, ElasticLoadBalancingV2Client, 'DescribeLoadBalancerAttributesCommand', (input) => input.LoadBalancerArn === denied.LoadBalancerArn);
       const report = await scanChecks([elbv2AccessLogsEnabled], { aws });
       const error = resultFor(report, 'elbv2_logging_enabled', denied.LoadBalancerArn!);
       expect(error.status).toBe('ERROR');
       expect(error.message).toMatch(/^Could not read the attributes of load balancer secret: access denied/);
       expect(resultFor(report, 'elbv2_logging_enabled', logged.LoadBalancerArn!).status).toBe('PASS');
+    });
+
+    describe('classic load balancers', () => {
+      const setClassicAccessLogs = (name: string, enabled: boolean) =>
+        aws.client(ElasticLoadBalancingClient, 'us-east-1').send(
+          new ModifyClassicAttributesCommand({
+            LoadBalancerName: name,
+            LoadBalancerAttributes: { AccessLog: enabled ? { Enabled: true, S3BucketName: 'central-elb-logs', S3BucketPrefix: 'legacy', EmitInterval: 60 } : { Enabled: false } },
+          }),
+        );
+      const http = [{ Protocol: 'HTTP', LoadBalancerPort: 80, InstancePort: 80 }];
+
+      it('passes a classic load balancer writing access logs and fails one that does not, under their ARNs', async () => {
+        const logged = await createClassicLoadBalancer(aws, 'legacy', http);
+        const unlogged = await createClassicLoadBalancer(aws, 'forgotten', http, 'internal');
+        await setClassicAccessLogs('legacy', true);
+        await setClassicAccessLogs('forgotten', false);
+
+        const report = await scanChecks([elbv2AccessLogsEnabled], { aws });
+        expect(resultFor(report, 'elbv2_logging_enabled', logged)).toMatchObject({
+          status: 'PASS',
+          message: 'Classic load balancer legacy writes access logs to s3://central-elb-logs/legacy.',
+        });
+        expect(resultFor(report, 'elbv2_logging_enabled', unlogged)).toMatchObject({ status: 'FAIL', message: 'Classic load balancer forgotten does not write access logs.' });
+        await expectDeclaredActions(elbv2AccessLogsEnabled);
+      });
+
+      it('reports ERROR for a classic load balancer whose attributes are denied', async () => {
+        const denied = await createClassicLoadBalancer(aws, 'secret', http);
+        denyCalls(aws, ElasticLoadBalancingClient, 'DescribeLoadBalancerAttributesCommand');
+        const error = resultFor(await scanChecks([elbv2AccessLogsEnabled], { aws }), 'elbv2_logging_enabled', denied);
+        expect(error.status).toBe('ERROR');
+        expect(error.message).toMatch(/^Could not read the attributes of classic load balancer secret: access denied/);
+      });
     });
 
     it('reports ERROR, not PASS, when the access log attribute is missing', async () => {

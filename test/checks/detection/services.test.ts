@@ -167,6 +167,23 @@ describe('detection services (WAS-DET-1, WAS-DET-3) against moto', () => {
       expect(result.message).toContain('is stopped');
     });
 
+    it('fails a recorder that excludes resource types, naming them', async () => {
+      await record(
+        {
+          allSupported: false,
+          includeGlobalResourceTypes: false,
+          exclusionByResourceTypes: { resourceTypes: ['AWS::S3::Bucket', 'AWS::IAM::Role'] },
+          recordingStrategy: { useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' },
+        },
+        true,
+      );
+      const result = resultFor(await scanChecks([configRecorderEnabled], { aws }), 'config_recorder_all_regions_enabled', 'default');
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toBe(
+        'AWS Config recorder default in us-east-1 is recording all supported resource types except AWS::S3::Bucket, AWS::IAM::Role, so changes to those are not tracked.',
+      );
+    });
+
     it('fails a recorder that records only selected resource types', async () => {
       await record(
         { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: ['AWS::EC2::Instance', 'AWS::S3::Bucket'], recordingStrategy: { useOnly: 'INCLUSION_BY_RESOURCE_TYPES' } },

@@ -102,6 +102,28 @@ describe('IAM user checks against moto', () => {
     expect(result.message).toContain('1 IAM user with a console password and 1 IAM user with active access keys');
   });
 
+  it('WAS-IAM-2: fails beside Identity Center when more IAM users than a break-glass pair keep console passwords, naming them', async () => {
+    await seedIam(async (iam) => {
+      for (const name of ['alice', 'bob', 'carol', 'dave']) await createUser(iam, name, { password: true, mfa: true });
+      await createUser(iam, 'deploy-bot', { keys: 1 });
+    });
+    const result = resultFor(await scanChecks([iamCentralizedIdentity]), 'iam_centralized_identity_provider', 'account');
+    expect(result.status).toBe('FAIL');
+    expect(result.message).toMatch(
+      /^IAM Identity Center is set up \(ssoins-\w+ in us-east-1\), but 4 IAM users \(alice, bob, carol and 1 more\) still have a console password beside it, more than the 2 a break-glass setup needs; /,
+    );
+  });
+
+  it('WAS-IAM-2: passes beside Identity Center with a break-glass pair of IAM console users', async () => {
+    await seedIam(async (iam) => {
+      await createUser(iam, 'break-glass-1', { password: true, mfa: true });
+      await createUser(iam, 'break-glass-2', { password: true, mfa: true });
+    });
+    const result = resultFor(await scanChecks([iamCentralizedIdentity]), 'iam_centralized_identity_provider', 'account');
+    expect(result.status).toBe('PASS');
+    expect(result.message).toContain('2 IAM users with a console password');
+  });
+
   describe('WAS-IAM-2 without Identity Center (moto cannot remove its instance)', () => {
     let sso: AwsStub<any, any, any>;
     beforeEach(() => {
@@ -184,6 +206,13 @@ describe('IAM user checks with credential report dates moto cannot produce', () 
     expect(dana.message).toContain('(150 days ago)');
     expect(dana.message).not.toContain('console password');
     expect(resultFor(report, 'iam_user_credentials_unused', userArn('erin')).status).toBe('PASS');
+  });
+
+  it('WAS-IAM-2: reports ERROR beside Identity Center when console passwords cannot be read', async () => {
+    given(userRow('break-glass', { password_enabled: 'true' }), userRow('odd', { password_enabled: 'not_supported' }));
+    const result = resultFor(await scanChecks([iamCentralizedIdentity], { now: () => NOW }), 'iam_centralized_identity_provider', 'account');
+    expect(result.status).toBe('ERROR');
+    expect(result.message).toContain('no password_enabled value for odd');
   });
 
   it('reports ERROR for a user whose report row cannot be read, not PASS', async () => {

@@ -4,7 +4,7 @@ import type { AwsAccess } from '../../../src/aws/clients';
 import { cloudfrontDistributionWaf } from '../../../src/checks/network/cloudfrontWaf';
 import { elbv2InternetFacingWaf } from '../../../src/checks/network/loadBalancerWaf';
 import { resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
-import { createLoadBalancer, createSubnets } from './loadBalancerFixtures';
+import { createClassicLoadBalancer, createLoadBalancer, createSubnets, expectDeclaredActions } from './loadBalancerFixtures';
 
 describe('DDoS protection of internet-facing resources (WAS-INF-2) against moto', () => {
   let aws: AwsAccess;
@@ -47,6 +47,21 @@ describe('DDoS protection of internet-facing resources (WAS-INF-2) against moto'
       expect(network.status).toBe('FAIL');
       expect(network.message).toContain('no WAF possible on NLB; consider Shield Advanced');
       expect(report.results.some((r) => r.resource === internal.LoadBalancerArn)).toBe(false);
+      await expectDeclaredActions(elbv2InternetFacingWaf);
+    });
+
+    it('fails an internet-facing classic load balancer, which cannot take a web ACL, and skips an internal one', async () => {
+      const http = [{ Protocol: 'HTTP', LoadBalancerPort: 80, InstancePort: 80 }];
+      const exposed = await createClassicLoadBalancer(aws, 'legacy', http);
+      const internal = await createClassicLoadBalancer(aws, 'backend', http, 'internal');
+
+      const report = await scanChecks([elbv2InternetFacingWaf], { aws });
+      const fail = resultFor(report, 'elbv2_internet_facing_waf_enabled', exposed);
+      expect(fail.status).toBe('FAIL');
+      expect(fail.message).toBe(
+        'Internet-facing classic load balancer legacy cannot take a WAF web ACL (AWS WAF does not support Classic Load Balancers; migrate it to an Application Load Balancer with WAF, front it with CloudFront and WAF, or consider Shield Advanced).',
+      );
+      expect(report.results.some((r) => r.resource === internal)).toBe(false);
     });
 
     it('reports ERROR, not PASS, for a load balancer that does not say whether it is internet-facing', async () => {

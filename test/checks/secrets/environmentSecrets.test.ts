@@ -1,146 +1,82 @@
-import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, type KeyValuePair } from '@aws-sdk/client-ecs';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsAccess } from '../../../src/aws/clients';
-import { ecsTaskDefinitionEnvironmentSecrets } from '../../../src/checks/secrets/ecsEnvironment';
-import { secretLookingVariables } from '../../../src/checks/secrets/environmentSecrets';
-import { lambdaEnvironmentSecrets } from '../../../src/checks/secrets/lambdaEnvironment';
-import { resetMoto, resultFor, scanChecks, testAccess } from '../../support/aws';
+import { credentialVariables, environmentFinding, holdsCredential } from '../../../src/checks/secrets/environmentSecrets';
+import { ACCESS_KEY_ID, HEX_KEY, join, RANDOM, SECRET_ACCESS_KEY, SECRET_ARN } from './fixtures';
 
-// Built at run time so that no credential-shaped literal sits in the source tree.
-const ACCESS_KEY_ID = ['AKIA', 'Z'.repeat(16)].join('');
-const PRIVATE_KEY = ['-----BEGIN RSA', 'PRIVATE KEY-----\nMIIEow\n-----END RSA', 'PRIVATE KEY-----'].join(' ');
+const PRIVATE_KEY = join('-----BEGIN RSA PRIVATE', ' KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE', ' KEY-----');
+const GIT_COMMIT = 'e83c5163316f89bfbde7d9ab23ca2e25604af290';
 
-describe('secretLookingVariables', () => {
-  it('flags key ids, private keys and literal values of credential-named variables, and nothing else', () => {
-    const flagged = secretLookingVariables([
-      ['UPSTREAM', `id=${ACCESS_KEY_ID}`],
-      ['CERT', PRIVATE_KEY],
-      ['DB_PASSWORD', 'hunter2'],
-      ['stripe_api_key', 'sk_live_x'],
-      ['GITHUB_TOKEN', 'ghp_x'],
-      ['DATABASE_URL', ['postgres://app', 'pw@db:5432/app'].join(':')],
-      ['DB_PWD', 'x1'],
-      ['SMTP_CREDENTIALS', 'user/pass'],
-    ]);
-    expect(flagged).toEqual(['CERT', 'DATABASE_URL', 'DB_PASSWORD', 'DB_PWD', 'GITHUB_TOKEN', 'SMTP_CREDENTIALS', 'UPSTREAM', 'stripe_api_key']);
-    const clean = secretLookingVariables([
-      ['DB_PASSWORD_ARN', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf'],
-      ['API_KEY', '{{resolve:secretsmanager:prod/api:SecretString:key}}'],
-      ['TOKEN_PARAMETER', '/prod/app/token'],
-      ['TOKEN_TTL_SECONDS', '3600'],
-      ['USE_SECRET_STORE', 'true'],
-      ['SECRET', ''],
-      ['LOG_LEVEL', 'debug'],
-      ['SERVICE_URL', 'https://api.example.com:8443/v1'],
-      ['PWD_DIR', '/srv/app'],
-    ]);
-    expect(clean).toEqual([]);
+describe('holdsCredential: values decide, names only narrow', () => {
+  it.each([
+    ['DB_PASSWORD', 'a literal password, however weak', 'hunter2'],
+    ['dbPassword', 'a camel-case password name', 'correct horse battery staple'],
+    ['DB_PASS', 'a short password name', 'x1'],
+    ['SMTP_CREDENTIALS', 'a user and generated password', join('mailer:', RANDOM)],
+    ['API_KEY', 'a hex key under a key name', HEX_KEY],
+    ['stripe_api_key', 'a lower-case key name', RANDOM],
+    ['SECRET_KEY_BASE', 'a secret word not at the end of the name', HEX_KEY + HEX_KEY],
+    ['CLIENT_TOKEN', 'a UUID token', '3f2b1c4e-9d8a-4b7c-a6e5-0f1e2d3c4b5a'],
+    ['CERT', 'a PEM private key, whatever the name', PRIVATE_KEY],
+    ['NOTIFY', 'a Slack bot token', join('xoxb-', '1234567890-', 'abcdefABCDEF12')],
+    ['GH', 'a GitHub token', join('ghp_', 'A1b2'.repeat(9))],
+    ['PAYMENTS', 'a Stripe live key', join('sk_live_', 'a1B2c3D4e5F6g7H8')],
+    ['ALERTS', 'a Slack webhook URL', join('https://hooks.slack.com/services/T0000ABCD/B0000EFGH/', RANDOM)],
+    ['DATABASE_URL', 'a URL with a password', join('postgres://app:', 's3cr3t', '@db:5432/app')],
+    ['CACHE_URL', 'a URL with a password and no user, under a descriptor name', join('redis://:', 'pw', '@cache:6379')],
+    ['CALLBACK', 'a URL carrying a token', join('https://api.example.com/hook?access_token=', RANDOM)],
+  ])('%s holds a credential: %s', (name, _case, value) => {
+    expect(holdsCredential(name, value)).toBe(true);
+  });
+
+  it.each([
+    ['SECRET_NAME', 'the name of a secret', 'prod/db'],
+    ['DB_SECRET_ID', 'the ARN of a secret under an id name', SECRET_ARN],
+    ['DB_PASSWORD_SECRET_ARN', 'an *_SECRET_ARN', SECRET_ARN],
+    ['DB_PASSWORD', 'an ARN under a password name', SECRET_ARN],
+    ['API_KEY_PARAMETER', 'an SSM parameter path', '/prod/api/key'],
+    ['DB_PASSWORD', 'an SSM parameter path under a password name', '/prod/db/password'],
+    ['DB_PASSWORD', 'a secret name under a password name', 'prod/db/password'],
+    ['API_KEY', 'a CloudFormation dynamic reference', '{{resolve:secretsmanager:prod/api:SecretString:key}}'],
+    ['TOKEN_URL', 'a token endpoint', 'https://auth.example.com/oauth2/token'],
+    ['AUTH_TOKEN', 'a URL without credentials under a token name', 'https://auth.example.com/oauth2/token'],
+    ['DATABASE_URL', 'a URL whose password is a placeholder', 'postgres://app:${DB_PASSWORD}@db:5432/app'],
+    ['DB_PASSWORD', 'a placeholder', '${DB_PASSWORD}'],
+    ['QUEUE_TOKEN', 'a name under a token name', 'orders-queue-v2'],
+    ['TOKEN_TTL_SECONDS', 'a duration', '3600'],
+    ['PASSWORD_MIN_LENGTH', 'a length', '12'],
+    ['PASSWORD_POLICY', 'a policy about passwords', 'strict'],
+    ['USE_SECRET_STORE', 'a flag', 'true'],
+    ['SECRET', 'an empty value', ''],
+    ['SIGNING_KEY_ID', 'a key id', 'alias/app-signing'],
+    ['CACHE_KEY', 'a random value under a name that announces no credential', RANDOM],
+    ['GIT_COMMIT', 'a commit hash', GIT_COMMIT],
+    ['LOG_LEVEL', 'an ordinary setting', 'debug'],
+    ['SERVICE_URL', 'a URL with a port', 'https://api.example.com:8443/v1'],
+    ['PWD_DIR', 'a directory', '/srv/app'],
+    ['AWS_ACCESS_KEY_ID', 'an access key id on its own', ACCESS_KEY_ID],
+  ])('%s holds no credential: %s', (name, _case, value) => {
+    expect(holdsCredential(name, value)).toBe(false);
   });
 });
 
-describe('credentials in Lambda and ECS environments (FTR-7.9) against moto', () => {
-  let aws: AwsAccess;
-  beforeEach(async () => {
-    await resetMoto();
-    aws = testAccess();
-  });
-  afterEach(() => aws.destroy());
-
-  async function createFunction(name: string, variables: Record<string, string>): Promise<string> {
-    const role = await aws.client(IAMClient, 'us-east-1').send(
-      new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
-    );
-    const out = await aws.client(LambdaClient, 'us-east-1').send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: 'nodejs20.x',
-        Handler: 'index.handler',
-        Role: role.Role!.Arn!,
-        Code: { ZipFile: Buffer.from('placeholder') },
-        Environment: { Variables: variables },
-      }),
-    );
-    return out.FunctionArn!;
-  }
-
-  async function registerTaskDefinition(family: string, environment: KeyValuePair[]): Promise<string> {
-    const out = await aws.client(ECSClient, 'us-east-1').send(
-      new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128, environment }] }),
-    );
-    return out.taskDefinition!.taskDefinitionArn!;
-  }
-
-  it('fails a Lambda function with a literal password, naming the variable but not its value, and passes a clean one', async () => {
-    const leaky = await createFunction('billing', { DB_PASSWORD: 'hunter2-value', LOG_LEVEL: 'info' });
-    const clean = await createFunction('thumbnails', { DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf' });
-
-    const report = await scanChecks([lambdaEnvironmentSecrets], { aws });
-    const fail = resultFor(report, 'awslambda_function_no_secrets_in_variables', leaky);
-    expect(fail.status).toBe('FAIL');
-    expect(fail.message).toBe('Lambda function billing holds what looks like a credential in environment variable DB_PASSWORD.');
-    expect(fail.message).not.toContain('hunter2-value');
-    const pass = resultFor(report, 'awslambda_function_no_secrets_in_variables', clean);
-    expect(pass.status).toBe('PASS');
-    expect(pass.message).toBe('Lambda function thumbnails has no credential-looking environment variable.');
+describe('credentialVariables: one environment', () => {
+  it('names an access key id and its secret key together, whatever the variables are called', () => {
+    expect(credentialVariables([['UPSTREAM_ID', ACCESS_KEY_ID], ['UPSTREAM_SK', SECRET_ACCESS_KEY], ['PORT', '8080']])).toEqual(['UPSTREAM_ID', 'UPSTREAM_SK']);
+    expect(credentialVariables([['BOTO', `${ACCESS_KEY_ID}:${SECRET_ACCESS_KEY}`]])).toEqual(['BOTO']);
   });
 
-  it('judges the latest revision of each ECS task definition family', async () => {
-    await registerTaskDefinition('api', [{ name: 'AWS_KEY', value: ACCESS_KEY_ID }]);
-    const fixedApi = await registerTaskDefinition('api', [{ name: 'PORT', value: '8080' }]);
-    const worker = await registerTaskDefinition('worker', [
-      { name: 'QUEUE_TOKEN', value: 'literal-token' },
-      { name: 'AWS_KEY', value: ACCESS_KEY_ID },
-    ]);
-
-    const report = await scanChecks([ecsTaskDefinitionEnvironmentSecrets], { aws });
-    expect(report.results.filter((r) => r.checkId === 'ecs_task_definitions_no_environment_secrets')).toHaveLength(2);
-    const pass = resultFor(report, 'ecs_task_definitions_no_environment_secrets', fixedApi);
-    expect(pass.status).toBe('PASS');
-    expect(pass.message).toBe('ECS task definition api:2 has no credential-looking environment variable.');
-    const fail = resultFor(report, 'ecs_task_definitions_no_environment_secrets', worker);
-    expect(fail.status).toBe('FAIL');
-    expect(fail.message).toBe('ECS task definition worker:1 holds what looks like a credential in environment variables AWS_KEY, QUEUE_TOKEN.');
-    expect(fail.message).not.toContain(ACCESS_KEY_ID);
+  it('does not name an access key id without a secret key beside it', () => {
+    expect(credentialVariables([['AWS_ACCESS_KEY_ID', ACCESS_KEY_ID], ['GIT_COMMIT', GIT_COMMIT], ['REGION', 'us-east-1']])).toEqual([]);
   });
 
-  it('reports a function whose environment cannot be decrypted as ERROR, not clean', async () => {
-    // moto cannot represent a KMS-encrypted environment the caller may not decrypt; the shape is the API reference's.
-    const lambda = mockClient(LambdaClient);
-    try {
-      lambda.on(ListFunctionsCommand).resolves({
-        Functions: [
-          {
-            FunctionName: 'vault',
-            FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vault',
-            Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'Lambda was unable to decrypt the environment variables' } },
-          },
-        ],
-      });
-      const report = await scanChecks([lambdaEnvironmentSecrets], { aws });
-      const result = resultFor(report, 'awslambda_function_no_secrets_in_variables', 'arn:aws:lambda:us-east-1:123456789012:function:vault');
-      expect(result.status).toBe('ERROR');
-      expect(result.message).toContain('unable to decrypt');
-    } finally {
-      lambda.restore();
-    }
+  it('names every credential once, sorted, and skips variables without a value', () => {
+    expect(credentialVariables([['DB_PASSWORD', 'hunter2'], ['API_KEY', HEX_KEY], ['DB_PASSWORD', 'other'], ['EMPTY', undefined]])).toEqual(['API_KEY', 'DB_PASSWORD']);
   });
+});
 
-  it('reports a task definition family it cannot describe as ERROR for that family only', async () => {
-    const worker = await registerTaskDefinition('worker', [{ name: 'PORT', value: '8080' }]);
-    await registerTaskDefinition('locked', [{ name: 'PORT', value: '8080' }]);
-    const ecs = mockClient(ECSClient);
-    try {
-      ecs.send.callThrough();
-      ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: 'locked' }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
-      const report = await scanChecks([ecsTaskDefinitionEnvironmentSecrets], { aws });
-      const locked = resultFor(report, 'ecs_task_definitions_no_environment_secrets', 'arn:aws:ecs:us-east-1:123456789012:task-definition/locked');
-      expect(locked.status).toBe('ERROR');
-      expect(locked.message).toContain('access denied');
-      expect(resultFor(report, 'ecs_task_definitions_no_environment_secrets', worker).status).toBe('PASS');
-    } finally {
-      ecs.restore();
-    }
+describe('environmentFinding', () => {
+  it('names the resource and the variables, never a value or part of one', () => {
+    const finding = environmentFinding('arn:x', 'Thing arn:x', [['DB_PASSWORD', 'hunter2-value'], ['API_KEY', HEX_KEY]]);
+    expect(finding).toEqual({ resource: 'arn:x', status: 'FAIL', message: 'Thing arn:x holds what looks like a credential in environment variables API_KEY, DB_PASSWORD.' });
+    expect(finding.message).not.toMatch(/hunter2|9f86/);
+    expect(environmentFinding('arn:x', 'Thing arn:x', [['SECRET_NAME', 'prod/db']])).toEqual({ resource: 'arn:x', status: 'PASS', message: 'Thing arn:x has no credential-looking environment variable.' });
   });
 });
