@@ -21,7 +21,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Command } from '@smithy/types';
 import type { ScanReport } from '../engine/scan';
-import type { AlertRecord, AlertState, AuditEntry, Store } from './store';
+import { assertNextRev, assertStorable, type AlertRecord, type AlertState, type AuditEntry, type Store } from './store';
 
 type Item = Record<string, AttributeValue>;
 
@@ -197,7 +197,7 @@ export class DynamoStore implements Store {
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    if (value === undefined) throw new TypeError(`store.put(${key}): value must not be undefined`);
+    assertStorable(key, value);
     await this.send(new PutItemCommand({ TableName: this.table, Item: { ...kvKey(key), value: { S: JSON.stringify(value) }, updatedAt: { S: new Date().toISOString() } } }));
   }
 
@@ -207,7 +207,7 @@ export class DynamoStore implements Store {
   }
 
   async putAlert(record: AlertRecord, expectedRev: number | undefined): Promise<boolean> {
-    if (record.rev !== (expectedRev ?? 0) + 1) throw new RangeError(`putAlert(${record.key}): rev ${record.rev} does not follow ${expectedRev ?? 'none'}`);
+    assertNextRev(record, expectedRev);
     const condition =
       expectedRev === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }

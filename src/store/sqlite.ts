@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ScanReport } from '../engine/scan';
-import type { AlertRecord, AlertState, AuditEntry, Store } from './store';
+import { assertNextRev, assertStorable, type AlertRecord, type AlertState, type AuditEntry, type Store } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS scans (
@@ -97,7 +97,7 @@ export class SqliteStore implements Store {
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    if (value === undefined) throw new TypeError(`store.put(${key}): value must not be undefined`);
+    assertStorable(key, value);
     this.statements.put.run(key, JSON.stringify(value), new Date().toISOString());
   }
 
@@ -107,7 +107,7 @@ export class SqliteStore implements Store {
   }
 
   async putAlert(record: AlertRecord, expectedRev: number | undefined): Promise<boolean> {
-    if (record.rev !== (expectedRev ?? 0) + 1) throw new RangeError(`putAlert(${record.key}): rev ${record.rev} does not follow ${expectedRev ?? 'none'}`);
+    assertNextRev(record, expectedRev);
     const row = alertRow(record);
     const [key, ...values] = row;
     const result = expectedRev === undefined ? this.statements.insertAlert.run(...row) : this.statements.updateAlert.run(...values, key, expectedRev);

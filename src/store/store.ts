@@ -80,3 +80,13 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+/** Refuses a value `put` could not read back. */
+export function assertStorable(key: string, value: unknown): void {
+  if (value === undefined) throw new TypeError(`store.put(${key}): value must not be undefined`);
+}
+
+/** Refuses an alert write whose revision does not follow the one it replaces. */
+export function assertNextRev(record: AlertRecord, expectedRev: number | undefined): void {
+  if (record.rev !== (expectedRev ?? 0) + 1) throw new RangeError(`putAlert(${record.key}): rev ${record.rev} does not follow ${expectedRev ?? 'none'}`);
+}
