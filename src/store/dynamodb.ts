@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -21,7 +19,8 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Command } from '@smithy/types';
 import type { ScanReport } from '../engine/scan';
-import { assertNextRev, assertStorable, type AlertRecord, type AlertState, type AuditEntry, type Store } from './store';
+import { compactScan, gunzipJson, gzipJson, type CompactResult, type CompactScan, type HistoryQuery, type ScanHistoryEntry } from './history';
+import { assertNextRev, assertStorable, LockingStore, type AlertRecord, type AlertState, type AuditEntry, type LockCondition, type Store } from './store';
 
 type Item = Record<string, AttributeValue>;
 
@@ -30,17 +29,14 @@ export const ALERTS_BY_STATE_INDEX = 'alertsByState';
 export const ALERTS_BY_DIGEST_INDEX = 'alertsByDigest';
 
 /**
- * Compressed reports are split into parts of this many bytes: an item may not exceed 400 KB,
- * and the keys and attribute names need room too.
+ * Compressed reports (and history result lists) are split into parts of this many bytes: an item
+ * may not exceed 400 KB, and the keys and attribute names need room too.
  */
 export const REPORT_PART_BYTES = 350_000;
 
 /** A reader that lost the race with a writer replacing the report reads the new head; this often. */
 const REPORT_READ_ATTEMPTS = 3;
 const TABLE_ACTIVE_WAIT_SECONDS = 300;
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 export interface DynamoStoreOptions {
   table: string;
@@ -51,6 +47,8 @@ export interface DynamoStoreOptions {
   /** Attempts per request, throttling and transient errors included. */
   maxAttempts?: number;
   requestTimeoutMs?: number;
+  /** The clock claims and leases expire by. */
+  now?: () => Date;
 }
 
 /** A DynamoDB request that failed after the SDK's retries; `code` is the service's error name. */
@@ -89,8 +87,14 @@ const keyOf = (pk: string, sk: string): Item => ({ pk: { S: pk }, sk: { S: sk } 
 const scanPk = (accountId: string) => `scan#${accountId}`;
 const REPORT_HEAD = 'head';
 const partPrefix = (version: string) => `part#${version}#`;
-/** Zero-padded, so that the parts of a version come back in order. */
-const partSk = (version: string, index: number) => `${partPrefix(version)}${String(index).padStart(5, '0')}`;
+/** Zero-padded, so that the parts under one prefix come back in order. */
+const partSk = (prefix: string, index: number) => `${prefix}${String(index).padStart(5, '0')}`;
+const historyPk = (accountId: string) => `history#${accountId}`;
+const historyPartsPk = (accountId: string) => `historyparts#${accountId}`;
+const historyPartPrefix = (generatedAt: string) => `${generatedAt}#`;
+/** The accounts that have history, so that pruning finds them without a table scan. */
+const HISTORY_ACCOUNTS_PK = 'historyaccounts';
+const lockKey = (name: string) => keyOf(name, 'lock');
 const kvKey = (key: string) => keyOf(`kv#${key}`, 'value');
 const alertKey = (key: string) => keyOf(`alert#${key}`, 'alert');
 
@@ -128,10 +132,15 @@ const headOf = (item: Item): ReportHead => ({ version: item.version.S!, parts: N
  * - JSON values: `kv#<key>`/`value`;
  * - alerts: `alert#<key>`/`alert`, in index `alertsByState` (`gsi1pk=alertstate#<state>`,
  *   `gsi1sk=<createdAt>#<key>`) and, on a digest card, `alertsByDigest` (`gsi2pk=digest#<id>`);
- * - audit entries: `audit#<target>`/`<at>#<sequence>#<unique>`.
+ * - audit entries: `audit#<target>`/`<at>#<sequence>#<unique>`;
+ * - scan history: `history#<account>`/`<generatedAt>` with the entry as JSON and the gzip-compressed
+ *   results inline, or, when larger than one part, in `historyparts#<account>`/`<generatedAt>#<n>`;
+ *   the accounts with history are listed under `historyaccounts`/`<account>`;
+ * - claims and leases: `claim#<key>`/`lock` and `lease#<name>`/`lock`, with `owner` and `expiresAt`
+ *   (epoch milliseconds).
  * Index reads are eventually consistent; reads by key are strongly consistent.
  */
-export class DynamoStore implements Store {
+export class DynamoStore extends LockingStore implements Store {
   readonly table: string;
   readonly region: string | undefined;
   private readonly client: DynamoDBClient;
@@ -141,6 +150,7 @@ export class DynamoStore implements Store {
   private auditSequence = 0;
 
   constructor(options: DynamoStoreOptions) {
+    super(options.now ?? (() => new Date()));
     this.table = options.table;
     this.region = options.region;
     this.ownsClient = options.client === undefined;
@@ -160,24 +170,22 @@ export class DynamoStore implements Store {
       const head = await this.getItem(keyOf(pk, REPORT_HEAD));
       if (!head) return undefined;
       const { version, parts } = headOf(head);
-      const items = await this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: partPrefix(version) } }, ConsistentRead: true });
-      // Fewer parts: a writer replaced this version (and deleted its parts) while we read.
-      if (items.length === parts) return JSON.parse((await gunzipAsync(Buffer.concat(items.map((i) => i.data.B!)))).toString('utf8')) as ScanReport;
+      const body = await this.readParts(pk, partPrefix(version), parts);
+      // No body: a writer replaced this version (and deleted its parts) while we read.
+      if (body) return gunzipJson<ScanReport>(body);
       if (attempt === REPORT_READ_ATTEMPTS) throw new DynamoStoreError(`${this.where()}: the report of account ${accountId} kept changing while it was read`, 'ReportChanged');
     }
   }
 
-  /** Writes the parts under a new version, then moves the head to it: readers never see half a report. */
   async saveScan(accountId: string, report: ScanReport): Promise<void> {
+    await Promise.all([this.saveReport(accountId, report), this.saveHistory(accountId, report)]);
+  }
+
+  /** Writes the parts under a new version, then moves the head to it: readers never see half a report. */
+  private async saveReport(accountId: string, report: ScanReport): Promise<void> {
     const pk = scanPk(accountId);
-    const body = await gzipAsync(JSON.stringify(report));
     const version = randomUUID();
-    const parts = Math.max(1, Math.ceil(body.length / REPORT_PART_BYTES));
-    await Promise.all(
-      Array.from({ length: parts }, (_, index) =>
-        this.send(new PutItemCommand({ TableName: this.table, Item: { ...keyOf(pk, partSk(version, index)), data: { B: body.subarray(index * REPORT_PART_BYTES, (index + 1) * REPORT_PART_BYTES) } } })),
-      ),
-    );
+    const parts = await this.putParts(pk, partPrefix(version), await gzipJson(report));
     const { Attributes: previous } = await this.send(
       new PutItemCommand({
         TableName: this.table,
@@ -188,7 +196,93 @@ export class DynamoStore implements Store {
     if (!previous) return;
     // The head replaced is exactly the version to delete, even when writers race.
     const old = headOf(previous);
-    await Promise.all(Array.from({ length: old.parts }, (_, index) => this.send(new DeleteItemCommand({ TableName: this.table, Key: keyOf(pk, partSk(old.version, index)) }))));
+    await this.deleteParts(pk, partPrefix(old.version), old.parts);
+  }
+
+  /** Writes the parts (if any) before the entry naming them, so that readers never see an entry without its results. */
+  private async saveHistory(accountId: string, report: ScanReport): Promise<void> {
+    const { results, ...entry } = compactScan(report);
+    const body = await gzipJson(results);
+    const inline = body.length <= REPORT_PART_BYTES;
+    const parts = inline ? 0 : await this.putParts(historyPartsPk(accountId), historyPartPrefix(entry.generatedAt), body);
+    await Promise.all([
+      this.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { ...keyOf(historyPk(accountId), entry.generatedAt), entry: { S: JSON.stringify(entry) }, ...(inline ? { data: { B: body } } : { parts: { N: String(parts) } }) },
+        }),
+      ),
+      this.send(new PutItemCommand({ TableName: this.table, Item: keyOf(HISTORY_ACCOUNTS_PK, accountId) })),
+    ]);
+  }
+
+  async scanHistory(accountId: string, query: HistoryQuery = {}): Promise<ScanHistoryEntry[]> {
+    const values: Item = { ':pk': { S: historyPk(accountId) } };
+    if (query.since) values[':since'] = { S: query.since.toISOString() };
+    const items = await this.query(
+      {
+        KeyConditionExpression: query.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        ExpressionAttributeValues: values,
+        ProjectionExpression: '#entry',
+        ExpressionAttributeNames: { '#entry': 'entry' },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      query.limit,
+    );
+    return items.map((i) => JSON.parse(i.entry.S!) as ScanHistoryEntry);
+  }
+
+  async historicScan(accountId: string, generatedAt: string): Promise<CompactScan | undefined> {
+    const item = await this.getItem(keyOf(historyPk(accountId), generatedAt));
+    if (!item) return undefined;
+    const body = item.data ? item.data.B! : await this.readParts(historyPartsPk(accountId), historyPartPrefix(generatedAt), Number(item.parts.N));
+    // No body: the entry was pruned while we read it.
+    if (!body) return undefined;
+    return { ...(JSON.parse(item.entry.S!) as ScanHistoryEntry), results: await gunzipJson<CompactResult[]>(body) };
+  }
+
+  async pruneHistory(before: Date): Promise<number> {
+    const accounts = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: HISTORY_ACCOUNTS_PK } }, ConsistentRead: true });
+    let pruned = 0;
+    for (const accountId of accounts.map((a) => a.sk.S!)) {
+      const entries = await this.query({
+        KeyConditionExpression: 'pk = :pk AND sk < :before',
+        ExpressionAttributeValues: { ':pk': { S: historyPk(accountId) }, ':before': { S: before.toISOString() } },
+        ProjectionExpression: 'sk, parts',
+        ConsistentRead: true,
+      });
+      await Promise.all(
+        entries.map(async (entry) => {
+          const generatedAt = entry.sk.S!;
+          await this.send(new DeleteItemCommand({ TableName: this.table, Key: keyOf(historyPk(accountId), generatedAt) }));
+          if (entry.parts) await this.deleteParts(historyPartsPk(accountId), historyPartPrefix(generatedAt), Number(entry.parts.N));
+        }),
+      );
+      pruned += entries.length;
+    }
+    return pruned;
+  }
+
+  /** Writes `body` as items `pk`/`<prefix><n>` of at most REPORT_PART_BYTES each; resolves to how many. */
+  private async putParts(pk: string, prefix: string, body: Buffer): Promise<number> {
+    const parts = Math.max(1, Math.ceil(body.length / REPORT_PART_BYTES));
+    await Promise.all(
+      Array.from({ length: parts }, (_, index) =>
+        this.send(new PutItemCommand({ TableName: this.table, Item: { ...keyOf(pk, partSk(prefix, index)), data: { B: body.subarray(index * REPORT_PART_BYTES, (index + 1) * REPORT_PART_BYTES) } } })),
+      ),
+    );
+    return parts;
+  }
+
+  /** The `parts` parts under `prefix`, joined; undefined when some are gone. */
+  private async readParts(pk: string, prefix: string, parts: number): Promise<Buffer | undefined> {
+    const items = await this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: prefix } }, ConsistentRead: true });
+    return items.length === parts ? Buffer.concat(items.map((i) => i.data.B!)) : undefined;
+  }
+
+  private async deleteParts(pk: string, prefix: string, parts: number): Promise<void> {
+    await Promise.all(Array.from({ length: parts }, (_, index) => this.send(new DeleteItemCommand({ TableName: this.table, Key: keyOf(pk, partSk(prefix, index)) }))));
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
@@ -198,7 +292,7 @@ export class DynamoStore implements Store {
 
   async put(key: string, value: unknown): Promise<void> {
     assertStorable(key, value);
-    await this.send(new PutItemCommand({ TableName: this.table, Item: { ...kvKey(key), value: { S: JSON.stringify(value) }, updatedAt: { S: new Date().toISOString() } } }));
+    await this.send(new PutItemCommand({ TableName: this.table, Item: { ...kvKey(key), value: { S: JSON.stringify(value) }, updatedAt: { S: this.now().toISOString() } } }));
   }
 
   async getAlert(key: string): Promise<AlertRecord | undefined> {
@@ -212,13 +306,7 @@ export class DynamoStore implements Store {
       expectedRev === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'rev = :expected', ExpressionAttributeValues: { ':expected': { N: String(expectedRev) } } };
-    try {
-      await this.send(new PutItemCommand({ TableName: this.table, Item: alertItem(record), ...condition }));
-      return true;
-    } catch (err) {
-      if (err instanceof DynamoStoreError && err.code === 'ConditionalCheckFailedException') return false;
-      throw err;
-    }
+    return this.conditionally(new PutItemCommand({ TableName: this.table, Item: alertItem(record), ...condition }));
   }
 
   async listAlerts(query: { states: readonly AlertState[]; limit?: number }): Promise<AlertRecord[]> {
@@ -256,6 +344,27 @@ export class DynamoStore implements Store {
   async auditTrail(target: string): Promise<AuditEntry[]> {
     const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `audit#${target}` } }, ConsistentRead: true });
     return items.map((i) => ({ at: i.at.S!, actor: i.actor.S!, action: i.action.S!, target: i.target.S!, ...(i.detail ? { detail: i.detail.S! } : {}) }));
+  }
+
+  protected async writeLock(name: string, owner: string, expiresAt: Date, when: LockCondition): Promise<boolean> {
+    const free = 'attribute_not_exists(pk) OR expiresAt < :now';
+    const own = '#owner = :owner';
+    const condition = { free, freeOrOwn: `${free} OR ${own}`, own: `${own} AND expiresAt >= :now` }[when];
+    return this.conditionally(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: { ...lockKey(name), owner: { S: owner }, expiresAt: { N: String(expiresAt.getTime()) } },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: when === 'free' ? undefined : { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': { N: String(this.now().getTime()) }, ...(when === 'free' ? {} : { ':owner': { S: owner } }) },
+      }),
+    );
+  }
+
+  protected async deleteLock(name: string, owner: string): Promise<void> {
+    await this.conditionally(
+      new DeleteItemCommand({ TableName: this.table, Key: lockKey(name), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': { S: owner } } }),
+    );
   }
 
   async close(): Promise<void> {
@@ -330,6 +439,17 @@ export class DynamoStore implements Store {
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+
+  /** Sends a conditional write; false when its condition did not hold. */
+  private async conditionally<I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: Command<ServiceInputTypes, I, ServiceOutputTypes, O, DynamoDBClientResolvedConfig>): Promise<boolean> {
+    try {
+      await this.send(command);
+      return true;
+    } catch (err) {
+      if (err instanceof DynamoStoreError && err.code === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
   }
 
   /** Sends one request (the SDK retries throttling and transient errors); what still fails names the table and operation. */

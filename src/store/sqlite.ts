@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ScanReport } from '../engine/scan';
-import { assertNextRev, assertStorable, type AlertRecord, type AlertState, type AuditEntry, type Store } from './store';
+import { compactScan, gunzipJson, gzipJson, type CompactResult, type CompactScan, type HistoryQuery, type ScanHistoryEntry } from './history';
+import { assertNextRev, assertStorable, LockingStore, type AlertRecord, type AlertState, type AuditEntry, type LockCondition, type Store } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS scans (
@@ -36,6 +37,19 @@ CREATE TABLE IF NOT EXISTS audit (
   detail TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, id);
+CREATE TABLE IF NOT EXISTS scan_history (
+  account_id TEXT NOT NULL,
+  generated_at TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  results BLOB NOT NULL,
+  PRIMARY KEY (account_id, generated_at)
+);
+CREATE INDEX IF NOT EXISTS scan_history_by_time ON scan_history (generated_at);
+CREATE TABLE IF NOT EXISTS locks (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 `;
 
 /** How long a write waits for another process holding the file's lock before it fails. */
@@ -48,11 +62,12 @@ function alertRow(record: AlertRecord): AlertRow {
 }
 
 /** The default store: one embedded SQLite file (or `:memory:`), shared by the processes of one host. */
-export class SqliteStore implements Store {
+export class SqliteStore extends LockingStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string) {
+  constructor(file: string, now: () => Date = () => new Date()) {
+    super(now);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     // WAL: readers (another process inspecting the file) never block the bot's writes.
@@ -79,6 +94,20 @@ export class SqliteStore implements Store {
       auditTrail: this.db.prepare<[string], { at: string; actor: string; action: string; target: string; detail: string | null }>(
         'SELECT at, actor, action, target, detail FROM audit WHERE target = ? ORDER BY id',
       ),
+      putHistory: this.db.prepare<[string, string, string, Buffer]>(
+        'INSERT INTO scan_history (account_id, generated_at, entry, results) VALUES (?, ?, ?, ?) ON CONFLICT(account_id, generated_at) DO UPDATE SET entry = excluded.entry, results = excluded.results',
+      ),
+      history: this.db.prepare<[string, string, number], { entry: string }>(
+        'SELECT entry FROM scan_history WHERE account_id = ? AND generated_at >= ? ORDER BY generated_at DESC LIMIT ?',
+      ),
+      historicScan: this.db.prepare<[string, string], { entry: string; results: Buffer }>('SELECT entry, results FROM scan_history WHERE account_id = ? AND generated_at = ?'),
+      pruneHistory: this.db.prepare<[string]>('DELETE FROM scan_history WHERE generated_at < ?'),
+      // Inserts a free lock, or takes over an expired one (or, when the 5th parameter is 1, the owner's own).
+      takeLock: this.db.prepare<[string, string, number, number, number]>(
+        'INSERT INTO locks (name, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE locks.expires_at < ? OR (? = 1 AND locks.owner = excluded.owner)',
+      ),
+      extendLock: this.db.prepare<[number, string, string, number]>('UPDATE locks SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at >= ?'),
+      deleteLock: this.db.prepare<[string, string]>('DELETE FROM locks WHERE name = ? AND owner = ?'),
     };
   }
 
@@ -88,7 +117,30 @@ export class SqliteStore implements Store {
   }
 
   async saveScan(accountId: string, report: ScanReport): Promise<void> {
-    this.statements.putScan.run(accountId, report.generatedAt, JSON.stringify(report));
+    const { results, ...entry } = compactScan(report);
+    const body = await gzipJson(results);
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.statements.putScan.run(accountId, report.generatedAt, JSON.stringify(report));
+      this.statements.putHistory.run(accountId, entry.generatedAt, JSON.stringify(entry), body);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async scanHistory(accountId: string, query: HistoryQuery = {}): Promise<ScanHistoryEntry[]> {
+    return this.statements.history.all(accountId, query.since?.toISOString() ?? '', query.limit ?? -1).map((r) => JSON.parse(r.entry) as ScanHistoryEntry);
+  }
+
+  async historicScan(accountId: string, generatedAt: string): Promise<CompactScan | undefined> {
+    const row = this.statements.historicScan.get(accountId, generatedAt);
+    return row ? { ...(JSON.parse(row.entry) as ScanHistoryEntry), results: await gunzipJson<CompactResult[]>(row.results) } : undefined;
+  }
+
+  async pruneHistory(before: Date): Promise<number> {
+    return this.statements.pruneHistory.run(before.toISOString()).changes;
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
@@ -98,7 +150,7 @@ export class SqliteStore implements Store {
 
   async put(key: string, value: unknown): Promise<void> {
     assertStorable(key, value);
-    this.statements.put.run(key, JSON.stringify(value), new Date().toISOString());
+    this.statements.put.run(key, JSON.stringify(value), this.now().toISOString());
   }
 
   async getAlert(key: string): Promise<AlertRecord | undefined> {
@@ -138,5 +190,18 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  protected async writeLock(name: string, owner: string, expiresAt: Date, when: LockCondition): Promise<boolean> {
+    const now = this.now().getTime();
+    const result =
+      when === 'own'
+        ? this.statements.extendLock.run(expiresAt.getTime(), name, owner, now)
+        : this.statements.takeLock.run(name, owner, expiresAt.getTime(), now, when === 'freeOrOwn' ? 1 : 0);
+    return result.changes === 1;
+  }
+
+  protected async deleteLock(name: string, owner: string): Promise<void> {
+    this.statements.deleteLock.run(name, owner);
   }
 }

@@ -1,5 +1,6 @@
 import type { AlertObservation } from '../core/alert';
 import type { ScanReport } from '../engine/scan';
+import type { CompactScan, HistoryQuery, ScanHistoryEntry } from './history';
 
 export type AlertState = 'open' | 'acknowledged' | 'resolved';
 
@@ -53,12 +54,19 @@ export interface AuditEntry {
 }
 
 /**
- * Where the bot keeps state between restarts and shares it between replicas: the last report per
- * account, alerts with their audit trail, and a few JSON values.
+ * Where the bot keeps state between restarts and shares it between replicas: the last report and
+ * the scan history per account, alerts with their audit trail, claims, leases, and a few JSON values.
  */
 export interface Store {
   lastScan(accountId: string): Promise<ScanReport | undefined>;
+  /** Replaces the account's last report and adds the scan to its history (once per `generatedAt`). */
   saveScan(accountId: string, report: ScanReport): Promise<void>;
+  /** The account's history entries, newest first, without their results. */
+  scanHistory(accountId: string, query?: HistoryQuery): Promise<ScanHistoryEntry[]>;
+  /** One history entry with its results; `generatedAt` as in `scanHistory`. */
+  historicScan(accountId: string, generatedAt: string): Promise<CompactScan | undefined>;
+  /** Deletes the history entries, of every account, generated before `before`; resolves to how many. */
+  pruneHistory(before: Date): Promise<number>;
   /** A JSON value saved with `put`, or undefined. */
   get<T = unknown>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown): Promise<void>;
@@ -78,7 +86,58 @@ export interface Store {
   /** The audit trail of one alert or digest, oldest first. */
   auditTrail(target: string): Promise<AuditEntry[]>;
 
+  /**
+   * Takes `key` for `owner` until `expiresAt`: true for exactly one caller while the claim is
+   * alive, so that something scheduled runs once across replicas. Once expired, anyone may take it.
+   */
+  claim(key: string, owner: string, expiresAt: Date): Promise<boolean>;
+  /** Takes the lease `name` for `ttlMs` if it is free, expired, or already `owner`'s (then extends it). */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends `owner`'s live lease by `ttlMs` from now; false when it expired or another owner has it. */
+  renewLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up; only its holder can. */
+  releaseLease(name: string, owner: string): Promise<void>;
+
   close(): Promise<void>;
+}
+
+/**
+ * When a lock write may take the lock: `free` when there is none or it expired (`expiresAt` before
+ * now), `freeOrOwn` also when `owner` holds it, `own` only when `owner` holds it and it is alive.
+ */
+export type LockCondition = 'free' | 'freeOrOwn' | 'own';
+
+/**
+ * Claims and leases, which both stores build on one conditional lock write; claims and leases
+ * are kept apart by a prefix of the lock name.
+ */
+export abstract class LockingStore {
+  protected constructor(protected readonly now: () => Date) {}
+
+  /** Sets the lock's owner and expiry if `when` holds, atomically; true when it did. */
+  protected abstract writeLock(name: string, owner: string, expiresAt: Date, when: LockCondition): Promise<boolean>;
+  /** Deletes the lock if `owner` holds it. */
+  protected abstract deleteLock(name: string, owner: string): Promise<void>;
+
+  async claim(key: string, owner: string, expiresAt: Date): Promise<boolean> {
+    return this.writeLock(`claim#${key}`, owner, expiresAt, 'free');
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.writeLock(`lease#${name}`, owner, this.after(ttlMs), 'freeOrOwn');
+  }
+
+  async renewLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.writeLock(`lease#${name}`, owner, this.after(ttlMs), 'own');
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.deleteLock(`lease#${name}`, owner);
+  }
+
+  private after(ms: number): Date {
+    return new Date(this.now().getTime() + ms);
+  }
 }
 
 /** Refuses a value `put` could not read back. */

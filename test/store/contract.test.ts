@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { REPORT_PART_BYTES } from '../../src/store/dynamodb';
 import type { AuditEntry, Store } from '../../src/store';
+import { compactScan } from '../../src/store/history';
 import { ACCOUNT, alertRecord, dynamoBacking, largeReport, smallReport, sqliteBacking, type Backing } from './fixtures';
 
 const OTHER_ACCOUNT = '210987654321';
@@ -51,6 +52,133 @@ describe.each([
       const small = smallReport(new Date('2024-03-02T00:00:00Z'));
       await store.saveScan(ACCOUNT, small);
       expect(await store.lastScan(ACCOUNT)).toEqual(small);
+    });
+  });
+
+  describe('scan history', () => {
+    const at = (day: number) => new Date(Date.UTC(2024, 0, day));
+    const withoutResults = ({ results: _results, ...entry }: ReturnType<typeof compactScan>) => entry;
+
+    it('lists the entries of an account newest first, from `since`, up to the limit', async () => {
+      const reports = [at(1), at(2), at(3)].map((day) => smallReport(day));
+      for (const report of reports) await store.saveScan(ACCOUNT, report);
+      await store.saveScan(OTHER_ACCOUNT, smallReport(at(4)));
+      const days = async (query?: Parameters<Store['scanHistory']>[1]) => (await store.scanHistory(ACCOUNT, query)).map((e) => e.generatedAt);
+
+      expect(await store.scanHistory(ACCOUNT)).toEqual(reports.reverse().map((r) => withoutResults(compactScan(r))));
+      expect(await days({ since: at(2) })).toEqual([at(3), at(2)].map((d) => d.toISOString()));
+      expect(await days({ limit: 2 })).toEqual([at(3), at(2)].map((d) => d.toISOString()));
+      expect(await days({ since: at(2), limit: 1 })).toEqual([at(3).toISOString()]);
+      expect(await days({ since: at(5) })).toEqual([]);
+      expect((await store.scanHistory(OTHER_ACCOUNT)).map((e) => e.generatedAt)).toEqual([at(4).toISOString()]);
+      expect(await store.scanHistory('000000000000')).toEqual([]);
+    });
+
+    it('keeps one entry per scan, even when the same report is saved again', async () => {
+      const report = smallReport(at(1));
+      await store.saveScan(ACCOUNT, report);
+      await store.saveScan(ACCOUNT, report);
+      expect(await store.scanHistory(ACCOUNT)).toHaveLength(1);
+    });
+
+    it('round-trips the compact results of a scan exactly, a list too large for one item included', async () => {
+      const small = smallReport(at(1));
+      const large = largeReport(40_000, at(2));
+      // Several parts even compressed: the multi-part path is what this exercises.
+      expect(gzipSync(JSON.stringify(compactScan(large).results)).length).toBeGreaterThan(2 * REPORT_PART_BYTES);
+      await store.saveScan(ACCOUNT, small);
+      await store.saveScan(ACCOUNT, large);
+
+      const replica = backing.open();
+      try {
+        expect(await replica.historicScan(ACCOUNT, small.generatedAt)).toEqual(compactScan(small));
+        expect(JSON.stringify(await replica.historicScan(ACCOUNT, large.generatedAt))).toBe(JSON.stringify(compactScan(large)));
+        expect(await replica.historicScan(ACCOUNT, at(3).toISOString())).toBeUndefined();
+        expect(await replica.historicScan(OTHER_ACCOUNT, small.generatedAt)).toBeUndefined();
+      } finally {
+        await replica.close();
+      }
+    });
+
+    it('prunes the entries of every account generated before the retention limit', async () => {
+      await store.saveScan(ACCOUNT, smallReport(at(1)));
+      await store.saveScan(ACCOUNT, largeReport(30_000, at(2)));
+      await store.saveScan(ACCOUNT, smallReport(at(3)));
+      await store.saveScan(OTHER_ACCOUNT, smallReport(at(1)));
+
+      expect(await store.pruneHistory(at(3))).toBe(3);
+      expect((await store.scanHistory(ACCOUNT)).map((e) => e.generatedAt)).toEqual([at(3).toISOString()]);
+      expect(await store.historicScan(ACCOUNT, at(2).toISOString())).toBeUndefined();
+      expect(await store.scanHistory(OTHER_ACCOUNT)).toEqual([]);
+      expect(await store.pruneHistory(at(3))).toBe(0);
+      // The last report is not history: pruning leaves it.
+      expect((await store.lastScan(ACCOUNT))?.generatedAt).toBe(at(3).toISOString());
+    });
+  });
+
+  describe('claims and leases', () => {
+    let clock: Date;
+    const later = (ms: number) => new Date(clock.getTime() + ms);
+    let clocked: Store[];
+    beforeEach(() => {
+      clock = new Date('2024-06-01T06:00:00.000Z');
+      clocked = [backing.open(() => clock), backing.open(() => clock)];
+    });
+    afterEach(async () => {
+      for (const s of clocked) await s.close();
+    });
+
+    it('gives a claim to exactly one of several replicas claiming it at once', async () => {
+      const claims = await Promise.all(Array.from({ length: 5 }, (_, i) => clocked[i % 2].claim('schedule#2024-06-01T06:00', `replica-${i}`, later(60_000))));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const winner = `replica-${claims.indexOf(true)}`;
+      expect(await clocked[0].claim('schedule#2024-06-01T06:00', winner, later(60_000))).toBe(false);
+      expect(await clocked[1].claim('schedule#2024-06-01T07:00', 'replica-0', later(60_000))).toBe(true);
+    });
+
+    it('lets a claim be taken again once it expired', async () => {
+      const [a, b] = clocked;
+      expect(await a.claim('job', 'a', later(60_000))).toBe(true);
+      clock = later(60_000);
+      expect(await b.claim('job', 'b', later(60_000))).toBe(false);
+      clock = later(1);
+      expect(await b.claim('job', 'b', later(60_000))).toBe(true);
+      expect(await a.claim('job', 'a', later(60_000))).toBe(false);
+    });
+
+    it('keeps a lease for its holder until it expires, then lets another take it', async () => {
+      const [a, b] = clocked;
+      expect(await a.acquireLease('scan#1', 'a', 60_000)).toBe(true);
+      expect(await b.acquireLease('scan#1', 'b', 60_000)).toBe(false);
+      expect(await a.acquireLease('scan#1', 'a', 60_000)).toBe(true);
+      expect(await b.renewLease('scan#1', 'b', 60_000)).toBe(false);
+
+      clock = later(50_000);
+      expect(await a.renewLease('scan#1', 'a', 60_000)).toBe(true);
+      clock = later(50_000);
+      // Renewed 50 s ago for 60 s: still a's.
+      expect(await b.acquireLease('scan#1', 'b', 60_000)).toBe(false);
+
+      clock = later(10_001);
+      expect(await b.acquireLease('scan#1', 'b', 60_000)).toBe(true);
+      expect(await a.renewLease('scan#1', 'a', 60_000)).toBe(false);
+      expect(await a.acquireLease('scan#1', 'a', 60_000)).toBe(false);
+      expect(await a.renewLease('other', 'a', 60_000)).toBe(false);
+    });
+
+    it('ignores a release by anyone but the holder', async () => {
+      const [a, b] = clocked;
+      expect(await a.acquireLease('scan#1', 'a', 60_000)).toBe(true);
+      await b.releaseLease('scan#1', 'b');
+      expect(await b.acquireLease('scan#1', 'b', 60_000)).toBe(false);
+      await a.releaseLease('scan#1', 'a');
+      expect(await b.acquireLease('scan#1', 'b', 60_000)).toBe(true);
+      await a.releaseLease('never-held', 'a');
+    });
+
+    it('keeps claims and leases of the same name apart', async () => {
+      expect(await clocked[0].claim('x', 'a', later(60_000))).toBe(true);
+      expect(await clocked[1].acquireLease('x', 'b', 60_000)).toBe(true);
     });
   });
 

@@ -14,10 +14,10 @@ beforeAll(() => {
 afterAll(() => client.destroy());
 beforeEach(resetMoto);
 
-/** The items of the account's report: its head and every part of every version. */
-async function reportItems(table: string) {
+/** The items of one partition; by default the account's report: its head and every part of every version. */
+async function reportItems(table: string, pk = `scan#${ACCOUNT}`) {
   const items = [];
-  for await (const page of paginateQuery({ client }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `scan#${ACCOUNT}` } } })) items.push(...(page.Items ?? []));
+  for await (const page of paginateQuery({ client }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } } })) items.push(...(page.Items ?? []));
   return items;
 }
 
@@ -45,6 +45,24 @@ describe('the DynamoDB table layout', () => {
     const after = await reportItems('ftr-layout');
     expect(after).toHaveLength(2);
     expect(after.find((i) => i.sk.S === 'head')!.version.S).not.toBe(head.version.S);
+  });
+
+  it('keeps small history results inline, splits large ones into parts, and prunes entries with their parts', async () => {
+    const large = largeReport(30_000, new Date('2024-01-02T00:00:00Z'));
+    await store.saveScan(ACCOUNT, smallReport(new Date('2024-01-01T00:00:00Z')));
+    await store.saveScan(ACCOUNT, large);
+    const entries = await reportItems('ftr-layout', `history#${ACCOUNT}`);
+    expect(entries.map((e) => [e.sk.S, e.data !== undefined, e.parts?.N])).toEqual([
+      ['2024-01-01T00:00:00.000Z', true, undefined],
+      [large.generatedAt, false, '2'],
+    ]);
+    const parts = await reportItems('ftr-layout', `historyparts#${ACCOUNT}`);
+    expect(parts.map((p) => p.sk.S)).toEqual([`${large.generatedAt}#00000`, `${large.generatedAt}#00001`]);
+    for (const part of parts) expect(part.data.B!.length).toBeLessThanOrEqual(REPORT_PART_BYTES);
+
+    expect(await store.pruneHistory(new Date('2024-02-01T00:00:00Z'))).toBe(2);
+    expect(await reportItems('ftr-layout', `history#${ACCOUNT}`)).toEqual([]);
+    expect(await reportItems('ftr-layout', `historyparts#${ACCOUNT}`)).toEqual([]);
   });
 
   it('gives readers a whole report while writers replace it', async () => {

@@ -10,20 +10,20 @@ import { ACCOUNT, smallReport } from '../slack/fixtures';
 
 export { ACCOUNT, smallReport };
 
-/** Where one test's state lives; `open` gives another store on it, as another replica would. */
+/** Where one test's state lives; `open` gives another store on it, as another replica would, on the given clock. */
 export interface Backing {
-  open(): Store;
+  open(now?: () => Date): Store;
   dispose(): Promise<void>;
 }
 
 export async function sqliteBacking(): Promise<Backing> {
   const dir = mkdtempSync(join(tmpdir(), 'ftr-store-'));
-  return { open: () => new SqliteStore(join(dir, 'ftr.sqlite')), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  return { open: (now) => new SqliteStore(join(dir, 'ftr.sqlite'), now), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A DynamoDB store on this worker's moto, quick to give up when moto is not there. */
-export function dynamoStore(table: string): DynamoStore {
-  return new DynamoStore({ table, region: 'us-east-1', maxAttempts: 2, requestTimeoutMs: 10_000 });
+export function dynamoStore(table: string, now?: () => Date): DynamoStore {
+  return new DynamoStore({ table, region: 'us-east-1', maxAttempts: 2, requestTimeoutMs: 10_000, now });
 }
 
 export async function dynamoBacking(): Promise<Backing> {
@@ -32,7 +32,7 @@ export async function dynamoBacking(): Promise<Backing> {
   const setup = dynamoStore(table);
   await setup.ensureTable();
   await setup.close();
-  return { open: () => dynamoStore(table), dispose: async () => undefined };
+  return { open: (now) => dynamoStore(table, now), dispose: async () => undefined };
 }
 
 /**
