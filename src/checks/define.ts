@@ -41,3 +41,8 @@ export function defineAttestation(spec: AttestationSpec): Check {
     },
   };
 }
+
+/** The union of action lists, sorted and without repeats, for a check's `actions`. */
+export function actionList(...lists: ReadonlyArray<readonly string[]>): string[] {
+  return [...new Set(lists.flat())].sort();
+}

@@ -1,3 +1,5 @@
+import type { Check } from '../../src/core/types';
+
 /**
  * The IAM action an SDK request needs, from the request counter's `<client>:<Operation>` key.
  * Most are `<prefix>:<Operation>`; the table lists where IAM names them differently.
@@ -28,4 +30,10 @@ export function iamActionOf(counterKey: string): string {
   if (mapped) return mapped;
   const [client, operation] = counterKey.split(':');
   return `${PREFIX_OF_CLIENT[client] ?? client}:${operation}`;
+}
+
+/** The IAM actions behind the requests in `byOperation` (a request counter's keys) that `check` does not declare. */
+export function undeclaredActions(check: Check, byOperation: Record<string, number>): string[] {
+  const declared = new Set(check.actions ?? []);
+  return [...new Set(Object.keys(byOperation).map(iamActionOf))].filter((action) => !declared.has(action)).sort();
 }

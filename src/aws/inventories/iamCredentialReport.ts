@@ -3,6 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { isErrorNamed } from '../errors';
 import { defineInventory } from '../inventory';
 
+/** What the credential report asks: generate it, then download it. */
+export const CREDENTIAL_REPORT_ACTIONS = ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'] as const;
+
 /** The report's name for the root user's row. */
 export const ROOT_ROW_USER = '<root_account>';
 

@@ -3,6 +3,8 @@ import pLimit from 'p-limit';
 import { describeError } from '../errors';
 import { defineInventory } from '../inventory';
 
+export const IDENTITY_CENTER_INSTANCE_ACTIONS = ['sso:ListInstances'] as const;
+
 export interface IdentityCenterInstances {
   /** Instances found, each with the region that answered. */
   instances: Array<InstanceMetadata & { region: string }>;

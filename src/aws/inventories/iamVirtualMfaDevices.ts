@@ -1,6 +1,8 @@
 import { IAMClient, paginateListVirtualMFADevices, type VirtualMFADevice } from '@aws-sdk/client-iam';
 import { defineInventory } from '../inventory';
 
+export const VIRTUAL_MFA_DEVICE_ACTIONS = ['iam:ListVirtualMFADevices'] as const;
+
 export interface VirtualMfaDevice {
   serialNumber: string;
   /** The ARN of the user (or `arn:…:root`) the device is assigned to, if any. */

@@ -1,4 +1,5 @@
 import type { BackupRule, BackupSelection, ConditionParameter } from '@aws-sdk/client-backup';
+import { matchesWildcard } from '../../aws/inventories/iamPolicyDocument';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -7,8 +8,7 @@ export type Tags = Readonly<Record<string, string>>;
 
 /** AWS Backup's wildcard: `*` stands for any run of characters; the rest is literal and case-sensitive. */
 export function wildcardMatches(pattern: string, value: string): boolean {
-  const literal = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${literal.join('.*')}$`, 's').test(value);
+  return matchesWildcard(pattern, value, { anyCharactersOnly: true });
 }
 
 /** `aws:ResourceTag/backup` and `backup` both name the tag `backup`. */

@@ -6,6 +6,8 @@
  * never credited with events it may not deliver.
  */
 
+import { matchesWildcard } from '../../aws/inventories/iamPolicyDocument';
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type PatternObject = { [key: string]: unknown };
 
@@ -19,11 +21,6 @@ function stringTest(operand: unknown, compare: (value: string, wanted: string) =
     return (value) => compare(value.toLowerCase(), wanted);
   }
   return undefined;
-}
-
-function wildcardMatches(pattern: string, value: string): boolean {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`, 's').test(value);
 }
 
 /** `{ "numeric": [">=", 7, "<", 9] }`: every comparison holds. */
@@ -55,7 +52,7 @@ function filterMatches(filter: unknown, value: Json): boolean {
     case 'equals-ignore-case':
       return typeof value === 'string' && typeof operand === 'string' && value.toLowerCase() === operand.toLowerCase();
     case 'wildcard':
-      return typeof value === 'string' && typeof operand === 'string' && wildcardMatches(operand, value);
+      return typeof value === 'string' && typeof operand === 'string' && matchesWildcard(operand, value, { anyCharactersOnly: true });
     case 'numeric':
       return typeof value === 'number' && numericMatches(operand, value);
     case 'anything-but':

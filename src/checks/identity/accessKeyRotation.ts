@@ -1,9 +1,8 @@
-import { iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
+import { CREDENTIAL_REPORT_ACTIONS, iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate, reportUser, unreadableUser } from './credentials';
 import { ageInDays, day } from './format';
-import { CREDENTIAL_REPORT_ACTIONS } from './actions';
 
 /** One result per user with an active access key; key ages are the report's access_key_N_last_rotated. */
 export const iamAccessKeyRotated: Check = {

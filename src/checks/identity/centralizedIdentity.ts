@@ -1,8 +1,7 @@
-import { iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
-import { iamIdentityCenterInstances } from '../../aws/inventories/iamIdentityCenter';
+import { CREDENTIAL_REPORT_ACTIONS, iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
+import { iamIdentityCenterInstances, IDENTITY_CENTER_INSTANCE_ACTIONS } from '../../aws/inventories/iamIdentityCenter';
 import type { Check, Finding } from '../../core/types';
-import { quote } from '../define';
-import { actionList, CREDENTIAL_REPORT_ACTIONS, IDENTITY_CENTER_INSTANCE_ACTIONS } from './actions';
+import { actionList, quote } from '../define';
 import { reportUser, type ReportUser } from './credentials';
 import { count } from './format';
 

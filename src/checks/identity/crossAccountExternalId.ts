@@ -1,10 +1,10 @@
 import { IAM_AUTHORIZATION_DETAILS_ACTIONS, iamAuthorizationDetails, isServiceLinkedRole } from '../../aws/inventories/iamAuthorizationDetails';
 import type { Check, Finding } from '../../core/types';
-import { quote } from '../define';
-import { actionList, ORGANIZATION_ACTIONS } from './actions';
+import { actionList, quote } from '../define';
 import { nothingToEvaluate } from './credentials';
 import { count } from './format';
 import { externalTrusts, isGuarded, ownAccounts, type ExternalTrust } from './trust';
+import { ORGANIZATION_ACTIONS } from './inventory';
 
 /**
  * A role in the scanned account that another account may assume is that party's way into

@@ -1,9 +1,9 @@
 import { IAM_AUTHORIZATION_DETAILS_ACTIONS, iamAuthorizationDetails, isServiceLinkedRole, type IamRole } from '../../aws/inventories/iamAuthorizationDetails';
 import type { Check, Finding } from '../../core/types';
-import { quote } from '../define';
-import { actionList, ORGANIZATION_ACTIONS } from './actions';
+import { actionList, quote } from '../define';
 import { nothingToEvaluate } from './credentials';
 import { externalTrusts, maskExternalId, ownAccounts } from './trust';
+import { ORGANIZATION_ACTIONS } from './inventory';
 
 interface ExternalIdUse {
   role: IamRole;

@@ -2,6 +2,9 @@ import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organ
 import { isAccessDenied, isErrorNamed } from '../../aws/errors';
 import { defineInventory } from '../../aws/inventory';
 
+/** What the organization and its account list ask. */
+export const ORGANIZATION_ACTIONS = ['organizations:DescribeOrganization', 'organizations:ListAccounts'] as const;
+
 /**
  * The ids of every account in the organization, or null where they cannot be listed:
  * only the management account and a delegated administrator may call ListAccounts.

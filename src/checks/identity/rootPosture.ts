@@ -1,10 +1,10 @@
 import { describeError } from '../../aws/errors';
-import { iamAccountSummary } from '../../aws/inventories/iamAccountSummary';
-import { ACCESS_KEY_SLOTS, iamCredentialReport, reportDate, reportFlag, ROOT_ROW_USER, type CredentialReportRow } from '../../aws/inventories/iamCredentialReport';
-import { iamVirtualMfaDevices } from '../../aws/inventories/iamVirtualMfaDevices';
+import { ACCOUNT_SUMMARY_ACTIONS, iamAccountSummary } from '../../aws/inventories/iamAccountSummary';
+import { ACCESS_KEY_SLOTS, CREDENTIAL_REPORT_ACTIONS, type CredentialReportRow, iamCredentialReport, reportDate, reportFlag, ROOT_ROW_USER } from '../../aws/inventories/iamCredentialReport';
+import { iamVirtualMfaDevices, VIRTUAL_MFA_DEVICE_ACTIONS } from '../../aws/inventories/iamVirtualMfaDevices';
 import type { CheckContext, Finding, Status } from '../../core/types';
-import { ACCOUNT_SUMMARY_ACTIONS, actionList, CREDENTIAL_REPORT_ACTIONS, VIRTUAL_MFA_DEVICE_ACTIONS } from './actions';
 import { ageInDays, day, daysAgo } from './format';
+import { actionList } from '../define';
 
 /** What each root verdict reads: the credential report, the account summary, the virtual MFA devices. */
 export const ROOT_USE_ACTIONS = actionList(CREDENTIAL_REPORT_ACTIONS);

@@ -1,6 +1,5 @@
 import type { Check } from '../../core/types';
-import { quote } from '../define';
-import { actionList } from './actions';
+import { actionList, quote } from '../define';
 import { ROOT_KEYS_ACTIONS, ROOT_MFA_ACTIONS, ROOT_USE_ACTIONS, rootKeysVerdict, rootMfaVerdict, rootUseVerdict } from './rootPosture';
 
 /** WAS-IAM-1's root part in one line, from the same verdicts as the FTR-3.x checks. */

@@ -1,9 +1,8 @@
-import { iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
+import { CREDENTIAL_REPORT_ACTIONS, iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate, reportUser, unreadableUser, type UserCredential } from './credentials';
 import { ageInDays, day } from './format';
-import { CREDENTIAL_REPORT_ACTIONS } from './actions';
 
 interface CredentialIdleness {
   label: string;

@@ -1,8 +1,7 @@
-import { iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
+import { CREDENTIAL_REPORT_ACTIONS, iamCredentialReport } from '../../aws/inventories/iamCredentialReport';
 import type { Check, Finding } from '../../core/types';
 import { quote } from '../define';
 import { nothingToEvaluate, reportUser, unreadableUser } from './credentials';
-import { CREDENTIAL_REPORT_ACTIONS } from './actions';
 
 /** Users without a console password cannot sign in to the console, so they are not evaluated here. */
 export const iamUserMfaEnabledConsoleAccess: Check = {
