@@ -275,10 +275,10 @@ export class DynamoStore extends LockingStore implements Store {
     return parts;
   }
 
-  /** The `parts` parts under `prefix`, joined; undefined when some are gone. */
+  /** The `parts` parts under `prefix`, joined; undefined when some are gone. Read by key: their keys are known. */
   private async readParts(pk: string, prefix: string, parts: number): Promise<Buffer | undefined> {
-    const items = await this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: prefix } }, ConsistentRead: true });
-    return items.length === parts ? Buffer.concat(items.map((i) => i.data.B!)) : undefined;
+    const items = await Promise.all(Array.from({ length: parts }, (_, index) => this.getItem(keyOf(pk, partSk(prefix, index)))));
+    return items.every((item) => item !== undefined) ? Buffer.concat(items.map((item) => item!.data.B!)) : undefined;
   }
 
   private async deleteParts(pk: string, prefix: string, parts: number): Promise<void> {
