@@ -6,7 +6,9 @@ import { scanPolicy } from '../engine/permissions';
 import { serve } from '../serve';
 import { initStore } from '../store';
 import { catalogRows, formatCatalog } from './catalogCommand';
-import { checkOutputPath, parseRegionList, scanAccount, ScanSetupError, writeOutput } from './scanCommand';
+import { ambientAccountId, DEFAULT_SINCE_DAYS, HistoryReadError, historyText, parseAccountId, parseHistoryFormat, parseSince, type HistoryFormat } from './historyCommand';
+import { scanAccount, ScanSetupError } from '../engine/scanAccount';
+import { checkOutputPath, parseRegionList, writeOutput } from './scanCommand';
 
 function parseFormat(value: string): ReportFormat {
   if (!(FORMATS as readonly string[]).includes(value)) {
@@ -26,8 +28,9 @@ function progressLine(stream: NodeJS.WriteStream) {
   };
 }
 
-/** Runs the CLI; resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/** Runs the CLI; resolves to the exit code. `now` is the clock relative times are read against. */
+export async function main(argv: string[], options: { now?: () => Date } = {}): Promise<number> {
+  const now = options.now ?? (() => new Date());
   let exitCode = 0;
   const program = new Command()
     .name('ftr')
@@ -88,6 +91,20 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${await initStore(process.env.STORE_URL)}\n`);
     });
 
+  program
+    .command('history')
+    .description('print the scan history the Slack app (ftr serve) recorded in the store STORE_URL names, oldest first')
+    .option('--since <when>', `an ISO date or time (2026-11-01, 2026-11-01T09:00Z) or a span back from now (24h, 7d, 12w); default ${DEFAULT_SINCE_DAYS}d`, (v) => parseSince(v, now()))
+    .option('--account <id>', 'the 12-digit account id (default: the account of the ambient AWS credentials)', parseAccountId)
+    .option('--format <format>', 'output format: table, json', parseHistoryFormat, 'table')
+    .action(async (opts: { since?: Date; account?: string; format: HistoryFormat }) => {
+      const text = await historyText(
+        { accountId: opts.account, since: opts.since, format: opts.format },
+        { now, storeUrl: process.env.STORE_URL, checks: catalog, ambientAccountId: () => ambientAccountId() },
+      );
+      process.stdout.write(text);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -95,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 1);
     }
-    if (err instanceof ScanSetupError || err instanceof ConfigError) {
+    if (err instanceof ScanSetupError || err instanceof ConfigError || err instanceof HistoryReadError) {
       process.stderr.write(`ftr: ${err.message}\n`);
       return 1;
     }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { alertsConfigSchema } from './alerts';
 import { checkThresholdsSchema } from './thresholds';
 import { slackPrincipal } from './slackIds';
+import { historySettingsSchema, summariesSchema } from './summaries';
 
 /**
  * Who may start scans and use state-changing commands. With no admins named, everyone in the
@@ -36,6 +37,8 @@ export const appConfigSchema = z
     roles: rolesSchema.prefault({}),
     slack: slackSettingsSchema.prefault({}),
     alerts: alertsConfigSchema.prefault({}),
+    summaries: summariesSchema,
+    history: historySettingsSchema.prefault({}),
   })
   .strict();
 

@@ -16,7 +16,7 @@ import { rescan } from './rescan';
 import { Roles } from './roles';
 import { routeCommand } from './router';
 import { loadRunbooks } from './runbooks';
-import type { ScanService } from './scanService';
+import type { ScanService } from '../engine/scanService';
 import type { SlackSettings } from './settings';
 import { webClientOptions } from './webClient';
 
@@ -158,7 +158,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
 
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
-    await inFlight.run('app_home_opened', () => showHome({ client, services, userId: event.user }));
+    await inFlight.run('app_home_opened', () => showHome({ client, services, userId: event.user, hash: (event.view as { hash?: string } | undefined)?.hash }));
   });
 
   app.error(async (err) => {

@@ -6,7 +6,7 @@ import type { Logger } from './logger';
 import type { Roles } from './roles';
 import type { Runbook } from './runbooks';
 import type { Store } from '../store';
-import type { ScanService } from './scanService';
+import type { ScanService } from '../engine/scanService';
 
 /** What every handler may use; built once by createSlackApp. */
 export interface SlackServices {

@@ -1,7 +1,7 @@
 import type { ScanReport } from '../engine/scan';
 import type { ScanProgressView } from './blocks';
 import type { Logger } from './logger';
-import type { RunningScan } from './scanService';
+import type { RunningScan } from '../engine/scanService';
 
 /**
  * Sends the latest value at most once per interval, in order, one send at a time: progress

@@ -2,8 +2,9 @@ import type { WebClient } from './webClient';
 import type { ScanReport } from '../engine/scan';
 import { homeView, type ScanProgressView } from './blocks';
 import type { SlackServices } from './command';
+import { slackErrorCode } from './conversation';
 import { followScan } from './followScan';
-import type { RunningScan } from './scanService';
+import type { RunningScan } from '../engine/scanService';
 
 interface HomeState {
   accountId?: string;
@@ -30,22 +31,47 @@ async function homeState(services: SlackServices): Promise<HomeState> {
   }
 }
 
-function publish(client: WebClient, services: SlackServices, userId: string, isAdmin: boolean, state: HomeState, running?: ScanProgressView) {
-  const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts });
-  return client.views.publish({ user_id: userId, view });
+/**
+ * Publishes the Home tab, passing the hash of the view this replica last saw so that Slack refuses
+ * an update based on a stale view (`hash_conflict`) instead of overwriting a newer one.
+ */
+class HomePublisher {
+  constructor(
+    private readonly client: WebClient,
+    private readonly services: SlackServices,
+    private readonly userId: string,
+    private readonly isAdmin: boolean,
+    private hash: string | undefined,
+  ) {}
+
+  async publish(state: HomeState, running?: ScanProgressView, options: { final?: boolean } = {}): Promise<void> {
+    const { services } = this;
+    const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin: this.isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts });
+    try {
+      const published = await this.client.views.publish({ user_id: this.userId, view, ...(this.hash ? { hash: this.hash } : {}) });
+      this.hash = published.view?.hash ?? undefined;
+    } catch (err) {
+      if (slackErrorCode(err) !== 'hash_conflict') throw err;
+      // Someone published a newer view; a progress step may be dropped, the final state may not.
+      services.logger.debug({ userId: this.userId }, 'the Home tab changed meanwhile');
+      this.hash = undefined;
+      if (options.final) await this.publish(state, running);
+    }
+  }
 }
 
 /**
  * Publishes the App Home for one user: posture overview, last scan, commands. While a scan runs
  * (or after `start`, for an admin's Scan now / Re-scan), the tab follows its progress until the result.
  */
-export async function showHome(input: { client: WebClient; services: SlackServices; userId: string; start?: boolean }): Promise<void> {
+export async function showHome(input: { client: WebClient; services: SlackServices; userId: string; start?: boolean; hash?: string }): Promise<void> {
   const { client, services, userId } = input;
   const isAdmin = await services.roles.isAdmin(userId);
   const state = await homeState(services);
+  const home = new HomePublisher(client, services, userId, isAdmin, input.hash);
   const scan = input.start && isAdmin && state.accountId ? services.scans.start(state.accountId) : state.scan;
   if (!scan) {
-    await publish(client, services, userId, isAdmin, state);
+    await home.publish(state, undefined, { final: true });
     return;
   }
   await followScan({
@@ -53,15 +79,9 @@ export async function showHome(input: { client: WebClient; services: SlackServic
     intervalMs: services.config.slack.progressUpdateSeconds * 1000,
     signal: services.shutdown,
     logger: services.logger,
-    progress: async (view) => {
-      await publish(client, services, userId, isAdmin, state, view);
-    },
-    done: async (report) => {
-      await publish(client, services, userId, isAdmin, { ...state, report });
-    },
+    progress: (view) => home.publish(state, view),
+    done: (report) => home.publish({ ...state, report }, undefined, { final: true }),
     // The failure is logged by the scan service; the tab goes back to the last complete report.
-    failed: async () => {
-      await publish(client, services, userId, isAdmin, state);
-    },
+    failed: () => home.publish(state, undefined, { final: true }),
   });
 }

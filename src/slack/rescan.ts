@@ -16,7 +16,7 @@ export async function rescan(input: { body: BlockAction; client: WebClient; serv
   const userId = body.user.id;
   if (body.container?.type === 'view') {
     // showHome starts a scan for admins only; anyone else (an old view) gets their read-only Home back.
-    await showHome({ client, services, userId, start: true });
+    await showHome({ client, services, userId, start: true, hash: body.view?.hash });
     return;
   }
   const tellRequester = async (message: SlackMessage) => {

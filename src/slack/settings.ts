@@ -1,4 +1,5 @@
-import { parseRegionList, ScanSetupError } from '../cli/scanCommand';
+import { parseRegionList } from '../cli/scanCommand';
+import { ScanSetupError } from '../engine/scanAccount';
 import { ConfigError } from '../config/load';
 
 /** What `ftr serve` reads from the environment (see the environment table in the interfaces). */

@@ -1,5 +1,9 @@
-import { ScanSetupError } from '../cli/scanCommand';
+import { ScanSetupError } from '../engine/scanAccount';
+import { ScanServiceClosedError } from '../engine/scanService';
+import { storeFailureReason } from '../store';
 import type { ScanReport } from '../engine/scan';
+import { automatedRequirements, requirementPosture } from '../core/posture';
+import type { ScanHistoryEntry } from '../store';
 import { errorMessage, scanProgressMessage, statusMessage, type SlackMessage } from './blocks';
 import type { CommandContext, SlackServices } from './command';
 import type { Conversation, PostedMessage } from './conversation';
@@ -40,9 +44,26 @@ export class ExistingMessageDisplay implements StatusDisplay {
   }
 }
 
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+/** The week-ago scan is looked for among those of the fortnight before the report… */
+const WEEK_AGO_WINDOW_MS = 2 * WEEK_MS;
+/** …and among the newest of them only, however often the account is scanned. */
+const WEEK_AGO_READ_LIMIT = 500;
+
+/**
+ * The scan to compare a report with, from history entries newest first: the newest generated at
+ * least a week before the report, else the oldest one before the report; undefined when none is.
+ */
+export function weekAgoEntry(entries: readonly ScanHistoryEntry[], reportAt: Date): ScanHistoryEntry | undefined {
+  const earlier = entries.filter((e) => Date.parse(e.generatedAt) < reportAt.getTime());
+  return earlier.find((e) => Date.parse(e.generatedAt) <= reportAt.getTime() - WEEK_MS) ?? earlier.at(-1);
+}
+
 /** A reason fit for a Slack message: setup problems are explained, anything else points at the logs. */
 export function userFacingReason(err: unknown): string {
-  if (err instanceof ScanSetupError || err instanceof ShuttingDownError) return err.message;
+  if (err instanceof ScanSetupError || err instanceof ShuttingDownError || err instanceof ScanServiceClosedError) return err.message;
+  const store = storeFailureReason(err);
+  if (store) return store;
   return 'an unexpected error; the ftr-bot logs have the details.';
 }
 
@@ -63,14 +84,35 @@ export async function showStatus(input: {
   const { services, display, isAdmin } = input;
   const { scans, config, now, logger } = services;
   const accountId = await scans.accountId();
-  const render = (report: ScanReport) =>
-    statusMessage({ report, section: input.section, now: now(), accountId, canRescan: isAdmin, checks: services.checks });
+  const overview = !input.section?.trim();
+  /** Requirements met by the scan about a week before `report`: the overview's direction, left out when the history cannot be read. */
+  const weekAgo = async (report: ScanReport) => {
+    const reportAt = new Date(report.generatedAt);
+    try {
+      const history = await services.store.scanHistory(accountId, { since: new Date(reportAt.getTime() - WEEK_AGO_WINDOW_MS), limit: WEEK_AGO_READ_LIMIT });
+      const entry = weekAgoEntry(history, reportAt);
+      return entry && { generatedAt: new Date(entry.generatedAt), met: requirementPosture(entry.requirements, automatedRequirements(services.checks)).met };
+    } catch (err) {
+      logger.warn({ err, accountId }, 'status shown without its direction: the scan history cannot be read');
+      return undefined;
+    }
+  };
+  const render = async (report: ScanReport) =>
+    statusMessage({
+      report,
+      section: input.section,
+      now: now(),
+      accountId,
+      canRescan: isAdmin,
+      checks: services.checks,
+      weekAgo: overview ? await weekAgo(report) : undefined,
+    });
 
   let scan = scans.current(accountId);
   if (!scan) {
     const latest = await scans.latest(accountId);
     const fresh = latest !== undefined && scans.ageOf(latest) <= config.slack.reuseScanMinutes * 60_000;
-    if (latest && ((fresh && !input.force) || !isAdmin)) return display.show(render(latest));
+    if (latest && ((fresh && !input.force) || !isAdmin)) return display.show(await render(latest));
     if (!isAdmin) {
       return input.tellRequester(
         errorMessage({
@@ -94,7 +136,7 @@ export async function showStatus(input: {
       await display.show(scanProgressMessage({ progress, accountId, now: now() }));
       shown = true;
     },
-    done: (report) => display.show(render(report)),
+    done: async (report) => display.show(await render(report)),
     failed: (err) => display.show(errorMessage({ what: `scan ${accountId}`, reason: userFacingReason(err) })),
   });
 }

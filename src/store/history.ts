@@ -1,10 +1,12 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { requirementStatuses } from '../core/posture';
+import { sectionOf } from '../core/requirements';
 import { STATUSES, type CheckResult, type RequirementId, type Status } from '../core/types';
 import type { ScanReport } from '../engine/scan';
 
-/** One result of a past scan: enough to tell, between two scans, what newly fails, was fixed or newly errs. */
-export type CompactResult = Pick<CheckResult, 'checkId' | 'region' | 'resource' | 'status'>;
+/** One result of a past scan: enough to tell, between two scans, what newly fails, was fixed or newly errs, and for which requirement. */
+export type CompactResult = Pick<CheckResult, 'checkId' | 'refs' | 'region' | 'resource' | 'status'>;
 
 /** What the history keeps of one scan of one account, without its results. */
 export interface ScanHistoryEntry {
@@ -13,6 +15,8 @@ export interface ScanHistoryEntry {
   summary: Record<Status, number>;
   /** Per requirement, the worst status of the results that are evidence for it. */
   requirements: Record<RequirementId, Status>;
+  /** Failing results per section (of each result's first requirement); absent in entries kept before it was recorded. */
+  failingBySection?: Record<string, number>;
 }
 
 export interface CompactScan extends ScanHistoryEntry {
@@ -25,25 +29,24 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** Worst first: a requirement takes the status of its worst result. */
-const SEVERITY_ORDER: readonly Status[] = ['FAIL', 'ERROR', 'MANUAL', 'PASS', 'NOT_APPLICABLE'];
-
-const worse = (a: Status, b: Status): Status => (SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b);
+function failingBySection(results: readonly CheckResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const result of results) {
+    if (result.status !== 'FAIL') continue;
+    const section = sectionOf(result.refs[0]);
+    counts[section] = (counts[section] ?? 0) + 1;
+  }
+  return counts;
+}
 
 /** The history entry of a report, with its compact results. */
 export function compactScan(report: ScanReport): CompactScan {
-  const requirements = new Map<RequirementId, Status>();
-  for (const result of report.results) {
-    for (const ref of result.refs) {
-      const known = requirements.get(ref);
-      requirements.set(ref, known === undefined ? result.status : worse(known, result.status));
-    }
-  }
   return {
     generatedAt: report.generatedAt,
     summary: Object.fromEntries(STATUSES.map((s) => [s, report.summary[s]])) as Record<Status, number>,
-    requirements: Object.fromEntries(requirements),
-    results: report.results.map(({ checkId, region, resource, status }) => ({ checkId, region, resource, status })),
+    requirements: requirementStatuses(report.results),
+    failingBySection: failingBySection(report.results),
+    results: report.results.map(({ checkId, refs, region, resource, status }) => ({ checkId, refs, region, resource, status })),
   };
 }
 

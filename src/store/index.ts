@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../config/load';
-import { DynamoStore } from './dynamodb';
-import { SqliteStore } from './sqlite';
+import { DynamoStore, DynamoStoreError } from './dynamodb';
+import { SqliteStore, type SqliteJournal } from './sqlite';
 import type { Store } from './store';
 
 export type { AlertRecord, AlertState, AuditEntry, Store } from './store';
@@ -17,10 +17,10 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /**
  * The SQLite file a `STORE_URL` names: `sqlite:///absolute/path`, `sqlite:relative/path`,
- * `sqlite::memory:`, or a plain file path.
+ * `sqlite::memory:`, or a plain file path; a `sqlite:` URL may end in `?journal=delete`.
  */
 export function sqliteFileOf(storeUrl: string | undefined, cwd: string = process.cwd()): string {
-  const url = (storeUrl ?? '').trim() || DEFAULT_STORE_FILE;
+  const url = sqliteUrlParts(storeUrl).location;
   if (url === 'sqlite::memory:' || url === ':memory:') return ':memory:';
   let path = url;
   if (url.startsWith('sqlite:')) {
@@ -31,6 +31,19 @@ export function sqliteFileOf(storeUrl: string | undefined, cwd: string = process
   }
   if (path === '') throw new ConfigError('STORE_URL: the sqlite: URL names no file (e.g. sqlite:///var/lib/ftr/ftr.sqlite)');
   return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+/** A `sqlite:` URL's location and its `?journal=` parameter. */
+function sqliteUrlParts(storeUrl: string | undefined): { location: string; journal: SqliteJournal } {
+  const url = (storeUrl ?? '').trim() || DEFAULT_STORE_FILE;
+  const query = url.startsWith('sqlite:') ? url.indexOf('?') : -1;
+  if (query < 0) return { location: url, journal: 'wal' };
+  const params = new URLSearchParams(url.slice(query + 1));
+  const unknown = [...params.keys()].find((name) => name !== 'journal');
+  if (unknown !== undefined) throw new ConfigError(`STORE_URL: unknown sqlite: parameter "${unknown}" (only journal is known)`);
+  const journal = params.get('journal') ?? 'wal';
+  if (journal !== 'wal' && journal !== 'delete') throw new ConfigError(`STORE_URL: journal must be wal or delete, not "${journal}"`);
+  return { location: url.slice(0, query), journal };
 }
 
 /**
@@ -62,7 +75,7 @@ export function openStore(storeUrl: string | undefined, cwd?: string): Store {
   if (/^dynamodb:/i.test(url)) return new DynamoStore(dynamoTableOf(url));
   const file = sqliteFileOf(storeUrl, cwd);
   try {
-    return new SqliteStore(file);
+    return new SqliteStore(file, undefined, { journal: sqliteUrlParts(storeUrl).journal });
   } catch (err) {
     throw new ConfigError(`STORE_URL: cannot open ${file}: ${(err as Error).message}`);
   }
@@ -95,4 +108,16 @@ export async function initStore(storeUrl: string | undefined, cwd?: string): Pro
   } finally {
     await store.close();
   }
+}
+
+/** What a user is told when the store failed: a DynamoDB error after retries, or a locked SQLite file. */
+export function storeFailureReason(err: unknown): string | undefined {
+  if (err instanceof DynamoStoreError) {
+    return err.code === 'ResourceNotFoundException'
+      ? 'the DynamoDB table of STORE_URL does not exist; an operator can create it with `npx ftr store init`.'
+      : `the state store (DynamoDB) is not answering (${err.code}); try again in a minute.`;
+  }
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'the SQLite store is locked by another process; try again in a moment.';
+  return undefined;
 }

@@ -52,8 +52,15 @@ CREATE TABLE IF NOT EXISTS locks (
 );
 `;
 
-/** How long a write waits for another process holding the file's lock before it fails. */
-const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a statement waits for another process holding the file's lock before it fails. The
+ * wait blocks the event loop (the driver is synchronous), so it is short: a clear error beats
+ * missed acknowledgements.
+ */
+const BUSY_TIMEOUT_MS = 500;
+
+/** `wal` on a local disk; `delete` where the file system cannot share memory between processes (NFS, EFS, SMB). */
+export type SqliteJournal = 'wal' | 'delete';
 
 type AlertRow = [key: string, rev: number, state: string, createdAt: string, channel: string | null, ts: string | null, digestId: string | null, record: string];
 
@@ -66,12 +73,13 @@ export class SqliteStore extends LockingStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string, now: () => Date = () => new Date()) {
+  constructor(file: string, now: () => Date = () => new Date(), options: { journal?: SqliteJournal } = {}) {
     super(now);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    // WAL: readers (another process inspecting the file) never block the bot's writes.
-    this.db.pragma('journal_mode = WAL');
+    // WAL: readers (another process inspecting the file) never block the bot's writes. It needs
+    // shared memory between the processes, which network file systems do not give: `delete` there.
+    this.db.pragma(`journal_mode = ${options.journal === 'delete' ? 'DELETE' : 'WAL'}`);
     this.db.exec(SCHEMA);
     this.statements = {
       getScan: this.db.prepare<[string], { report: string }>('SELECT report FROM scans WHERE account_id = ?'),

@@ -1,7 +1,8 @@
 import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkOutputPath, ScanSetupError, writeOutput } from '../../src/cli/scanCommand';
+import { checkOutputPath, writeOutput } from '../../src/cli/scanCommand';
+import { ScanSetupError } from '../../src/engine/scanAccount';
 import { formatTable, printable } from '../../src/report/format';
 import { smallReport } from '../slack/fixtures';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseAppConfig } from '../../src/config/load';
 import { createSlackApp } from '../../src/slack/app';
 import { createLogger } from '../../src/slack/logger';
-import { ScanService } from '../../src/slack/scanService';
+import { ScanService } from '../../src/engine/scanService';
 import { slackSettingsFromEnv } from '../../src/slack/settings';
 import { SqliteStore } from '../../src/store';
 import { SlackApiStandIn } from '../support/slackApi';

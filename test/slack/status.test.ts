@@ -1,4 +1,9 @@
-import { ScanSetupError } from '../../src/cli/scanCommand';
+import { ScanSetupError } from '../../src/engine/scanAccount';
+import type { ScanReport } from '../../src/engine/scan';
+import { requirements } from '../../src/core/requirements';
+import { compactScan } from '../../src/store/history';
+import { slackDate } from '../../src/slack/blocks/format';
+import { weekAgoEntry } from '../../src/slack/status';
 import { buttonClick } from '../support/slackRequests';
 import { ADMIN, heldScanner, motoScanner, READER, scriptedScanner, startSlackHarness, type SlackHarness } from '../support/slackHarness';
 import type { RecordedCall, StoredMessage } from '../support/slackApi';
@@ -200,5 +205,62 @@ describe('/ftr status, scan and Re-scan with a scripted scanner', () => {
     await h.command('status');
     const final = await h.api.waitFor(() => [...(h.api.messages.get('C0GENERAL')?.values() ?? [])].find((m) => m.text.startsWith('Could not')), 5000, 'the failure');
     expect(JSON.stringify(final.blocks)).toContain('no AWS credentials found');
+  });
+});
+
+/** smallReport with every result failing: no requirement met (smallReport itself meets one). */
+function nothingMet(generatedAt: Date): ScanReport {
+  const report = smallReport(generatedAt);
+  return { ...report, results: report.results.map((r) => ({ ...r, status: 'FAIL' as const })) };
+}
+
+describe('weekAgoEntry', () => {
+  const reportAt = new Date('2024-05-15T10:00:00.000Z');
+  const entry = (iso: string) => compactScan(smallReport(new Date(iso)));
+  const at = (entries: ReturnType<typeof entry>[]) => weekAgoEntry(entries, reportAt)?.generatedAt;
+
+  it('takes the newest scan at least a week before the report', () => {
+    expect(at([entry('2024-05-15T10:00:00Z'), entry('2024-05-10T10:00:00Z'), entry('2024-05-08T10:00:00Z'), entry('2024-05-03T10:00:00Z')])).toBe('2024-05-08T10:00:00.000Z');
+    expect(at([entry('2024-05-08T10:00:01Z'), entry('2024-05-07T23:00:00Z')])).toBe('2024-05-07T23:00:00.000Z');
+  });
+
+  it('else the oldest scan before the report', () => {
+    expect(at([entry('2024-05-15T10:00:00Z'), entry('2024-05-14T10:00:00Z'), entry('2024-05-12T10:00:00Z')])).toBe('2024-05-12T10:00:00.000Z');
+  });
+
+  it('finds none when no scan is older than the report', () => {
+    expect(at([entry('2024-05-16T10:00:00Z'), entry('2024-05-15T10:00:00Z')])).toBeUndefined();
+    expect(at([])).toBeUndefined();
+  });
+});
+
+describe('/ftr status shows the direction since a week before', () => {
+  beforeEach(async () => {
+    h = await startSlackHarness({ scanner: scriptedScanner({ report: () => smallReport() }) });
+  });
+
+  const postureLine = (blocks: Array<{ type: string; elements?: Array<{ text?: string }> }>) =>
+    blocks.filter((b) => b.type === 'context').map((b) => b.elements?.[0]?.text ?? '').find((t) => t.includes('requirements met'));
+
+  test('from the scan history in the store', async () => {
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    await h.store.saveScan(ACCOUNT, nothingMet(new Date(Date.now() - 9 * 24 * 3600_000)));
+    await h.store.saveScan(ACCOUNT, nothingMet(eightDaysAgo));
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 3 * 24 * 3600_000)));
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 5 * 60_000)));
+    await h.command('status');
+    const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
+    expect(postureLine(posted.args.blocks)).toBe(`*1 of ${requirements().all.length} requirements met* · :arrow_up: 1 more than a week ago (0 on ${slackDate(eightDaysAgo)})`);
+  });
+
+  test('without it when the history cannot be read, which is logged', async () => {
+    await h.store.saveScan(ACCOUNT, nothingMet(new Date(Date.now() - 8 * 24 * 3600_000)));
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 5 * 60_000)));
+    jest.spyOn(h.store, 'scanHistory').mockRejectedValue(new Error('the disk is on fire'));
+    await h.command('status');
+    const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
+    expect(postureLine(posted.args.blocks)).toBe(`*1 of ${requirements().all.length} requirements met*`);
+    const warning = h.logs.map((line) => JSON.parse(line)).find((l) => l.msg === 'status shown without its direction: the scan history cannot be read');
+    expect(warning).toMatchObject({ level: 40, err: { message: 'the disk is on fire' } });
   });
 });

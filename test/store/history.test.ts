@@ -37,6 +37,6 @@ describe('compactScan', () => {
     const compact = compactScan(report);
     expect(compact.generatedAt).toBe(report.generatedAt);
     expect(compact.summary).toEqual({ PASS: report.summary.PASS, FAIL: report.summary.FAIL, ERROR: report.summary.ERROR, MANUAL: report.summary.MANUAL, NOT_APPLICABLE: report.summary.NOT_APPLICABLE });
-    expect(compact.results).toEqual(report.results.map((r) => ({ checkId: r.checkId, region: r.region, resource: r.resource, status: r.status })));
+    expect(compact.results).toEqual(report.results.map((r) => ({ checkId: r.checkId, refs: r.refs, region: r.region, resource: r.resource, status: r.status })));
   });
 });

@@ -2,7 +2,9 @@
  * A local stand-in for Slack's Web API over real HTTP: point SLACK_API_URL at `url`. It records
  * every call, checks the bearer token, validates Block Kit payloads on its own (the limits below
  * come from Slack's Block Kit reference, not from the project's code) and answers as Slack does.
- * It also accepts POSTs to response_url paths. Rate limits as Slack documents them (about one
+ * It also accepts POSTs to response_url paths, and file uploads in Slack's three steps
+ * (files.getUploadURLExternal, a POST of the bytes to the upload URL, files.completeUploadExternal),
+ * which is what the SDK's `files.uploadV2` does. Rate limits as Slack documents them (about one
  * message per second per channel, per-method tiers) are off until switched on.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +18,31 @@ export interface RecordedCall {
   at: number;
   /** What the stand-in answered: `ok`, an error code, or `ratelimited`. */
   outcome: string;
+  violations: string[];
+}
+
+/** A file whose upload was completed: its bytes as they arrived at the upload URL. */
+export interface UploadedFile {
+  id: string;
+  /** As given to files.getUploadURLExternal. */
+  filename: string;
+  /** As given to files.completeUploadExternal, else the filename. */
+  title: string;
+  bytes: Buffer;
+  /** Where it was shared; a file completed without a channel stays private. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+  /** When the files.completeUploadExternal call arrived (ms since the epoch). */
+  completedAt: number;
+}
+
+/** A POST to an upload URL. */
+export interface UploadPost {
+  fileId: string;
+  /** Bytes of the file that arrived. */
+  length: number;
+  at: number;
   violations: string[];
 }
 
@@ -44,6 +71,14 @@ const MAX_PRIVATE_METADATA = 3000;
 
 /** Requests per minute of Slack's Web API rate-limit tiers (Slack's documented floors). */
 export const SLACK_TIER_PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
+
+/** Tiers of methods the stand-in answers, from each method's page in Slack's reference. */
+export const SLACK_METHOD_TIER = {
+  'chat.update': 3,
+  'views.publish': 4,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
+} as const satisfies Record<string, keyof typeof SLACK_TIER_PER_MINUTE>;
 
 /** An allowance: `perSecond` on average, up to `burst` at once (a token bucket). */
 export interface Allowance {
@@ -187,23 +222,44 @@ function viewViolations(view: any): string[] {
   return out;
 }
 
+/** A JSON-encoded argument decoded; anything else (plain text that starts with a bracket) as it came. */
+function jsonArg(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Form fields as Slack's SDK sends them (nested values JSON-encoded), or a JSON body. */
 function parseArgs(body: string, contentType: string | undefined): Record<string, any> {
   if (contentType?.includes('application/json')) return body ? JSON.parse(body) : {};
   const args: Record<string, any> = {};
-  for (const [k, v] of new URLSearchParams(body)) {
-    args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
-  }
+  for (const [k, v] of new URLSearchParams(body)) args[k] = jsonArg(v);
   return args;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The file in an upload URL POST: Slack takes raw bytes or a multipart form's file part. */
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer | undefined> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  const file = [...form.values()].find((value) => typeof value !== 'string');
+  return file === undefined ? undefined : Buffer.from(await file.arrayBuffer());
+}
+
+/** Slack's answer to a call missing a required argument or giving a malformed one. */
+function invalidArguments(problem: string): Record<string, unknown> {
+  return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [`[ERROR] ${problem}`] } };
 }
 
 export interface StoredMessage {
@@ -212,8 +268,18 @@ export interface StoredMessage {
   text: string;
   blocks: any[];
   threadTs?: string;
-  /** When the chat.postMessage that created it arrived (ms since the epoch). */
+  /** When the call that created it arrived (ms since the epoch). */
   postedAt: number;
+  /** On the message that shares uploaded files. */
+  files?: { id: string; title: string }[];
+}
+
+/** An upload URL handed out and not yet completed; `bytes` once they arrived. */
+interface PendingUpload {
+  id: string;
+  filename: string;
+  length: number;
+  bytes?: Buffer;
 }
 
 export class SlackApiStandIn {
@@ -223,7 +289,9 @@ export class SlackApiStandIn {
   readonly messages = new Map<string, Map<string, StoredMessage>>();
   /** user → the last published home view. */
   readonly homeViews = new Map<string, any>();
-  /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
+  /** POSTs to upload URLs, in order. */
+  readonly uploadPosts: UploadPost[] = [];
+  /** Channels the bot is not a member of: posting or sharing a file there answers not_in_channel. */
   readonly notInChannel = new Set<string>();
   /** User group id → member user ids. */
   readonly usergroups = new Map<string, string[]>();
@@ -233,7 +301,11 @@ export class SlackApiStandIn {
   private readonly methodAllowances = new Map<string, Allowance>();
   /** `post:<channel>` or `method:<method>` → its bucket, created on first use. */
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly homeViewHashes = new Map<string, string>();
+  private readonly pendingUploads = new Map<string, PendingUpload>();
+  private readonly completedUploads: UploadedFile[] = [];
   private tsCounter = 0;
+  private idCounter = 0;
 
   private constructor(
     private readonly server: Server,
@@ -295,6 +367,16 @@ export class SlackApiStandIn {
     this.delays.set(method, ms);
   }
 
+  /** Files whose upload was completed, in order of completion. */
+  uploads(): UploadedFile[] {
+    return [...this.completedUploads];
+  }
+
+  /** The hash of `user`'s current home view: views.publish with any other `hash` is a hash_conflict. */
+  homeViewHash(user: string): string | undefined {
+    return this.homeViewHashes.get(user);
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -324,6 +406,7 @@ export class SlackApiStandIn {
     return [
       ...this.calls.flatMap((c) => c.violations.map((v) => `${c.method}: ${v}`)),
       ...this.responseUrlPosts.flatMap((p) => p.violations.map((v) => `response_url ${p.id}: ${v}`)),
+      ...this.uploadPosts.flatMap((p) => p.violations.map((v) => `upload ${p.fileId}: ${v}`)),
     ];
   }
 
@@ -343,6 +426,10 @@ export class SlackApiStandIn {
     this.responseUrlPosts.length = 0;
     this.messages.clear();
     this.homeViews.clear();
+    this.homeViewHashes.clear();
+    this.uploadPosts.length = 0;
+    this.pendingUploads.clear();
+    this.completedUploads.length = 0;
     this.notInChannel.clear();
     this.usergroups.clear();
     this.rateLimited.clear();
@@ -360,7 +447,11 @@ export class SlackApiStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const path = new URL(req.url ?? '/', this.origin).pathname;
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      return this.receiveUpload(path.slice('/upload/'.length), raw, req.headers['content-type'], at, res);
+    }
+    const body = raw.toString('utf8');
     if (req.method === 'POST' && path.startsWith('/response/')) {
       const parsed = JSON.parse(body);
       this.responseUrlPosts.push({ id: path.slice('/response/'.length), body: parsed, at, violations: messageViolations(parsed) });
@@ -397,6 +488,25 @@ export class SlackApiStandIn {
     res.end(JSON.stringify(answer));
   }
 
+  /** Stores the bytes of a pending upload and answers as Slack's upload service does; the URL itself authorizes, as Slack's does. */
+  private async receiveUpload(fileId: string, body: Buffer, contentType: string | undefined, at: number, res: ServerResponse): Promise<void> {
+    const pending = this.pendingUploads.get(fileId);
+    if (!pending) {
+      this.uploadPosts.push({ fileId, length: body.length, at, violations: ['no pending upload has this URL (never issued, or already completed)'] });
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found');
+      return;
+    }
+    const bytes = await uploadedBytes(body, contentType);
+    const violations = bytes === undefined ? ['a multipart body without a file part'] : [];
+    const length = bytes?.length ?? 0;
+    if (bytes !== undefined && length !== pending.length) violations.push(`${length} bytes arrived; files.getUploadURLExternal was told ${pending.length}`);
+    pending.bytes = bytes;
+    this.uploadPosts.push({ fileId, length, at, violations });
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${length}`);
+  }
+
   /** 0 when the call is within the allowances switched on (and counts against them), else the ms until it would be. */
   private allowanceWait(call: RecordedCall): number {
     const limits: [string, Allowance | undefined][] = [[`method:${call.method}`, this.methodAllowances.get(call.method)]];
@@ -413,6 +523,55 @@ export class SlackApiStandIn {
 
   private nextTs(): string {
     return `${Math.floor(Date.now() / 1000)}.${String((this.tsCounter += 1)).padStart(6, '0')}`;
+  }
+
+  /** Ids and view hashes, unique for the stand-in's life. */
+  private nextId(prefix: string, digits: number): string {
+    return `${prefix}${String((this.idCounter += 1)).padStart(digits, '0')}`;
+  }
+
+  private getUploadUrl(args: Record<string, any>): Record<string, unknown> {
+    if (typeof args.filename !== 'string' || args.filename.length === 0) return invalidArguments('missing required field: filename');
+    if (args.length === undefined || args.length === '') return invalidArguments('missing required field: length');
+    if (!/^\d+$/.test(String(args.length))) return invalidArguments(`length must be an integer, got ${JSON.stringify(args.length)}`);
+    const length = Number(args.length);
+    // Slack documents missing_argument for a length of 0.
+    if (length === 0) return { ok: false, error: 'missing_argument' };
+    const id = this.nextId('F0UP', 7);
+    this.pendingUploads.set(id, { id, filename: args.filename, length });
+    return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
+  }
+
+  private completeUpload(call: RecordedCall, invalid: (violations: string[]) => Record<string, unknown>): Record<string, unknown> {
+    const { args } = call;
+    const files = jsonArg(args.files);
+    if (!Array.isArray(files) || files.length === 0) return invalidArguments('files must be a non-empty JSON array of {"id", "title"}');
+    if (files.some((f) => typeof f?.id !== 'string')) return invalidArguments('every entry of files needs an id');
+    const pending = files.map((f) => this.pendingUploads.get(f.id));
+    if (pending.some((p) => p?.bytes === undefined)) return { ok: false, error: 'file_not_found' };
+    const channel: string | undefined = args.channel_id || undefined;
+    if (channel !== undefined && this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+    // Slack ignores blocks when initial_comment is given.
+    const blocks = args.initial_comment === undefined ? jsonArg(args.blocks) : undefined;
+    const violations = blockKitViolations(blocks, 'message');
+    if (violations.length > 0) return invalid(violations);
+    const threadTs = channel === undefined ? undefined : args.thread_ts || undefined;
+    const completed = files.map((f, i): UploadedFile => {
+      const upload = pending[i]!;
+      this.pendingUploads.delete(upload.id);
+      const title = typeof f.title === 'string' && f.title.length > 0 ? f.title : upload.filename;
+      return { id: upload.id, filename: upload.filename, title, bytes: upload.bytes!, channel, threadTs, initialComment: args.initial_comment, completedAt: call.at };
+    });
+    this.completedUploads.push(...completed);
+    const shared = completed.map(({ id, title }) => ({ id, title }));
+    if (channel !== undefined) {
+      // The share is a message in the channel (or thread), as in Slack's history.
+      const ts = this.nextTs();
+      const message: StoredMessage = { channel, ts, text: args.initial_comment ?? '', blocks: Array.isArray(blocks) ? blocks : [], threadTs, postedAt: call.at, files: shared };
+      if (!this.messages.has(channel)) this.messages.set(channel, new Map());
+      this.messages.get(channel)!.set(ts, message);
+    }
+    return { ok: true, files: shared };
   }
 
   private answer(call: RecordedCall): Record<string, unknown> {
@@ -455,9 +614,17 @@ export class SlackApiStandIn {
       case 'views.publish': {
         const violations = viewViolations(args.view);
         if (violations.length > 0) return invalid(violations);
+        // Without a hash a publish always wins; with one it must match the current view's.
+        if (args.hash !== undefined && args.hash !== '' && args.hash !== this.homeViewHashes.get(args.user_id)) return { ok: false, error: 'hash_conflict' };
+        const hash = this.nextId(`${Math.floor(Date.now() / 1000)}.`, 8);
         this.homeViews.set(args.user_id, args.view);
-        return { ok: true, view: { id: 'V0TEST', ...args.view } };
+        this.homeViewHashes.set(args.user_id, hash);
+        return { ok: true, view: { id: 'V0TEST', ...args.view, hash } };
       }
+      case 'files.getUploadURLExternal':
+        return this.getUploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(call, invalid);
       case 'usergroups.users.list': {
         const users = this.usergroups.get(args.usergroup);
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

@@ -8,7 +8,7 @@ import type { ScanReport } from '../../src/engine/scan';
 import { createSlackApp, type SlackApp } from '../../src/slack/app';
 import type { SlashCommand } from '../../src/slack/command';
 import { createLogger } from '../../src/slack/logger';
-import { ambientAccountScanner, ScanService, type AccountScanner } from '../../src/slack/scanService';
+import { ambientAccountScanner, ScanService, type AccountScanner } from '../../src/engine/scanService';
 import { slackSettingsFromEnv } from '../../src/slack/settings';
 import { SqliteStore, type Store } from '../../src/store';
 import { SlackApiStandIn } from './slackApi';

@@ -159,3 +159,9 @@ export function closestMatches(query: string, candidates: Iterable<string>, coun
   }
   return scored.sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate)).slice(0, count).map((s) => s.candidate);
 }
+
+/** ":arrow_up: 3 more" / ":arrow_down: 2 fewer" / "no change": how a count moved. */
+export function countChange(now: number, before: number): string {
+  if (now === before) return 'no change';
+  return now > before ? `:arrow_up: ${now - before} more` : `:arrow_down: ${before - now} fewer`;
+}

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { catalog } from '../../checks/catalog';
+import { automatedRequirements, requirementPosture, requirementStatuses } from '../../core/posture';
 import { requirements, type Section } from '../../core/requirements';
 import type { Check, CheckResult, Severity } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
@@ -8,6 +9,7 @@ import { codeSpan, escapeMrkdwn, truncate } from '../mrkdwn';
 import {
   checkTitle,
   closestMatches,
+  countChange,
   countsLine,
   emptyCounts,
   formatAge,
@@ -35,6 +37,7 @@ const RESOURCES_PER_FAILURE = 3;
 const REGIONS_SHOWN = 4;
 /** Data older than this is flagged as stale. */
 const STALE_AFTER_MS = 24 * 3600 * 1000;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export const RESCAN_ACTION_ID = 'ftr_rescan';
 
@@ -81,6 +84,27 @@ function provenanceLine(report: ScanReport, accountId: string, now: Date): strin
   const regions = `${plural(report.regions.length, 'region')}: ${listWithMore(report.regions.map(escapeMrkdwn), REGIONS_SHOWN)}`;
   const stale = age > STALE_AFTER_MS ? ' · :hourglass: stale, consider a re-scan' : '';
   return `Account ${codeSpan(accountId)} · ${regions} · gathered ${slackDate(gathered)} (${formatAge(gathered, now)})${stale}`;
+}
+
+/** An earlier scan to show the direction against: how many requirements it met. */
+export interface EarlierPosture {
+  generatedAt: Date;
+  met: number;
+}
+
+/**
+ * "*41 of 62 requirements met* · :arrow_up: 3 more than a week ago (38 on <date>)"; against a scan
+ * less than a week older, "… since <date> (38 then)"; without one, the count alone.
+ */
+function postureLine(report: ScanReport, checks: readonly Check[], earlier: EarlierPosture | undefined): string {
+  const { met, total } = requirementPosture(requirementStatuses(report.results), automatedRequirements(checks));
+  const count = `*${met} of ${total} requirements met*`;
+  if (!earlier) return count;
+  const when = slackDate(earlier.generatedAt);
+  if (earlier.met === met) return `${count} · no change since ${when}`;
+  const change = countChange(met, earlier.met);
+  const aWeekOlder = new Date(report.generatedAt).getTime() - earlier.generatedAt.getTime() >= WEEK_MS;
+  return aWeekOlder ? `${count} · ${change} than a week ago (${earlier.met} on ${when})` : `${count} · ${change} since ${when} (${earlier.met} then)`;
 }
 
 function sectionLine(group: SectionGroup): string {
@@ -190,6 +214,8 @@ export function statusMessage(input: {
   canRescan: boolean;
   /** Where check titles come from; the catalog by default. */
   checks?: readonly Check[];
+  /** The scan about a week before the report, for the overview's direction; none: the count alone. */
+  weekAgo?: EarlierPosture;
 }): SlackMessage {
   const checks = input.checks ?? catalog;
   if (input.section !== undefined && input.section.trim() !== '') {
@@ -201,6 +227,7 @@ export function statusMessage(input: {
   const blocks: KnownBlock[] = [
     header(`FTR readiness · ${accountId}`),
     context(provenanceLine(report, accountId, now)),
+    context(postureLine(report, checks, input.weekAgo)),
     section(summaryLine(report.results, failing)),
     ...packSections(groupBySection(report.results).map(sectionLine)),
     divider(),

@@ -8,11 +8,7 @@ export interface SlackMessage {
   thread?: SlackMessage[];
 }
 
-export interface ScanProgressView {
-  done: number;
-  total: number;
-  startedAt: Date;
-}
+export type { ScanProgressView } from '../../engine/scanService';
 
 export interface CommandSummary {
   name: string;

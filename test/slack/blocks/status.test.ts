@@ -1,6 +1,8 @@
 import type { ActionsBlock, HeaderBlock } from '@slack/types';
 import { scanProgressMessage, statusMessage, validateMessage } from '../../../src/slack/blocks';
 import { progressBar } from '../../../src/slack/blocks/status';
+import { slackDate } from '../../../src/slack/blocks/format';
+import { requirements } from '../../../src/core/requirements';
 import { ACCOUNT, allText, check, NOW, report, result, texts, userArn } from './fixtures';
 
 const checks = [
@@ -105,6 +107,50 @@ describe('statusMessage', () => {
 
   it('produces a valid message', () => {
     expect(validateMessage(overview())).toEqual([]);
+  });
+
+  describe('the direction since a week before', () => {
+    // FTR-1.1 and FTR-7.3 pass; every other requirement fails or has no result.
+    const TOTAL = requirements().all.length;
+    const postureText = (message: ReturnType<typeof overview>) => texts([message.blocks[2]])[0];
+    const weekBefore = new Date('2024-04-24T09:00:00.000Z');
+
+    it('without an earlier scan, counts the requirements met, right under the provenance', () => {
+      const message = overview();
+      expect(message.blocks[2].type).toBe('context');
+      expect(postureText(message)).toBe(`*2 of ${TOTAL} requirements met*`);
+    });
+
+    it('shows how many more are met than a week before, and when that was', () => {
+      expect(postureText(overview({ weekAgo: { generatedAt: weekBefore, met: 0 } }))).toBe(
+        `*2 of ${TOTAL} requirements met* · :arrow_up: 2 more than a week ago (0 on ${slackDate(weekBefore)})`,
+      );
+    });
+
+    it('shows how many fewer', () => {
+      expect(postureText(overview({ weekAgo: { generatedAt: weekBefore, met: 5 } }))).toBe(
+        `*2 of ${TOTAL} requirements met* · :arrow_down: 3 fewer than a week ago (5 on ${slackDate(weekBefore)})`,
+      );
+    });
+
+    it('says when nothing changed', () => {
+      expect(postureText(overview({ weekAgo: { generatedAt: weekBefore, met: 2 } }))).toBe(`*2 of ${TOTAL} requirements met* · no change since ${slackDate(weekBefore)}`);
+    });
+
+    it('against a scan less than a week older, says since when instead of "a week ago"', () => {
+      const threeDaysBefore = new Date('2024-04-28T10:00:00.000Z');
+      expect(postureText(overview({ weekAgo: { generatedAt: threeDaysBefore, met: 1 } }))).toBe(
+        `*2 of ${TOTAL} requirements met* · :arrow_up: 1 more since ${slackDate(threeDaysBefore)} (1 then)`,
+      );
+      const exactlyAWeek = new Date('2024-04-24T10:00:00.000Z');
+      expect(postureText(overview({ weekAgo: { generatedAt: exactlyAWeek, met: 1 } }))).toContain(':arrow_up: 1 more than a week ago');
+    });
+
+    it('is left out of a single section, and the overview with it stays valid', () => {
+      const weekAgo = { generatedAt: weekBefore, met: 0 };
+      expect(allText(overview({ section: 'FTR-7', weekAgo }).blocks)).not.toContain('requirements met');
+      expect(validateMessage(overview({ weekAgo }))).toEqual([]);
+    });
   });
 
   describe('with a section', () => {
