@@ -9,7 +9,7 @@ export const alerts: SlashCommand = {
   name: 'alerts',
   usage: '/ftr alerts',
   summary: 'The open alerts nobody has acknowledged yet, oldest first (privately).',
-  adminOnly: false,
+  requires: 'read',
   async run(ctx) {
     const open = await ctx.services.store.listAlerts({ states: ['open'] });
     await ctx.conversation.ephemeral(openAlertsMessage({ records: open.slice(0, LISTED), total: open.length }));

@@ -6,7 +6,7 @@ export const check: SlashCommand = {
   name: 'check',
   usage: '/ftr check <requirement ID | section | check id>',
   summary: 'Per-resource results of the latest scan for a requirement (FTR-7.1), a section (FTR-7, WAS-IAM) or a check.',
-  adminOnly: false,
+  requires: 'read',
   async run(ctx) {
     const { scans, now, checks } = ctx.services;
     if (!ctx.args) {

@@ -8,7 +8,7 @@ export const drill: SlashCommand = {
   name: 'drill',
   usage: '/ftr drill [guardduty|s3-public|root-login]',
   summary: 'Put a sample alert through the real pipeline and time it from event to card to acknowledgement (evidence for WAS-IR-3).',
-  adminOnly: true,
+  requires: 'drill',
   async run(ctx) {
     const { drills } = ctx.services;
     if (!drills) {

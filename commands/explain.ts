@@ -8,7 +8,7 @@ export const explain: SlashCommand = {
   name: 'explain',
   usage: '/ftr explain <requirement ID>',
   summary: 'What a requirement asks, how ftr-bot checks it, and how to fix a failure.',
-  adminOnly: false,
+  requires: 'read',
   async run(ctx) {
     const id = ctx.args.toUpperCase();
     const known = requirements();

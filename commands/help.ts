@@ -6,8 +6,8 @@ export const help: SlashCommand = {
   name: 'help',
   usage: '/ftr help',
   summary: 'This list of commands.',
-  adminOnly: false,
+  requires: 'read',
   async run(ctx) {
-    await ctx.conversation.ephemeral(helpMessage(ctx.services.commands));
+    await ctx.conversation.ephemeral(helpMessage(ctx.services.commands, { adminsMissing: ctx.services.authorization.adminsMissing }));
   },
 };

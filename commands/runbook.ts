@@ -8,7 +8,7 @@ export const runbook: SlashCommand = {
   name: 'runbook',
   usage: '/ftr runbook [name]',
   summary: 'List the incident runbooks, or show one step by step.',
-  adminOnly: false,
+  requires: 'read',
   async run(ctx) {
     const { runbooks } = ctx.services;
     if (!ctx.args) {

@@ -6,6 +6,6 @@ export const scan: SlashCommand = {
   name: 'scan',
   usage: '/ftr scan [section]',
   summary: 'Scan the account now and show the result, however recent the last scan is.',
-  adminOnly: true,
-  run: (ctx) => showStatusForCommand(ctx, { force: true, isAdmin: true }),
+  requires: 'scan',
+  run: (ctx) => showStatusForCommand(ctx, { force: true, canScan: true }),
 };

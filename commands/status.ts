@@ -6,6 +6,6 @@ export const status: SlashCommand = {
   name: 'status',
   usage: '/ftr status [section]',
   summary: 'FTR readiness per section, with the most important failures; scans first when the last scan is old (admins).',
-  adminOnly: false,
-  run: async (ctx) => showStatusForCommand(ctx, { force: false, isAdmin: await ctx.isAdmin() }),
+  requires: 'read',
+  run: async (ctx) => showStatusForCommand(ctx, { force: false, canScan: await ctx.may('scan') }),
 };

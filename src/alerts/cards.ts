@@ -179,15 +179,6 @@ export function escalationReply(input: { mention: string; minutes: number; title
   return { text, blocks: [section(text)] };
 }
 
-/** "Only responders can …", naming who can. */
-export function responderRefusal(input: { what: string; responders: readonly string[] }): SlackMessage {
-  const named = input.responders.filter((id) => SLACK_USER.test(id) || /^S[A-Z0-9]{2,}$/.test(id)).slice(0, 10);
-  const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
-  const ask = named.length > 0 ? `ask one of ${named.map(mention).join(', ')}` : 'ask an FTR admin to name responders (`roles.responders` in the bot configuration)';
-  const text = `:lock: Only alert responders can ${escapeMrkdwn(input.what)}; ${ask}.`;
-  return { text: `Only alert responders can ${escapeMrkdwn(input.what)}`, blocks: [section(text)] };
-}
-
 /** `/ftr alerts`: the open, unacknowledged alerts, oldest first. */
 export function openAlertsMessage(input: { records: readonly AlertRecord[]; total: number }): SlackMessage {
   const { records, total } = input;

@@ -5,7 +5,8 @@ import { postToResponseUrl } from '../slack/responseUrl';
 import type { WebClient } from '../slack/webClient';
 import { findRunbook } from '../slack/runbooks';
 import type { Store } from '../store';
-import { ALERT_ACTIONS, digestPage, responderRefusal } from './cards';
+import { refusalFor } from '../slack/authorize';
+import { ALERT_ACTIONS, digestPage } from './cards';
 import type { AlertAction, AlertService } from './service';
 
 /**
@@ -38,7 +39,7 @@ const PAST: Record<AlertAction, string> = { acknowledge: 'acknowledged', resolve
  */
 export function registerAlertActions(slack: SlackApp, deps: { service: AlertService; store: Store }): void {
   const { app, services } = slack;
-  const { roles, logger } = services;
+  const { authorization, logger } = services;
 
   const onAction = (actionId: string, handle: (body: BlockAction, value: string) => Promise<void>) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
@@ -49,9 +50,9 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
 
   const act = (action: AlertAction, scope: 'key' | 'digestId') => async (body: BlockAction, value: string) => {
     const userId = body.user.id;
-    if (!(await roles.isResponder(userId))) {
+    if (!(await authorization.authorize(userId, 'acknowledge'))) {
       logger.info({ user: userId, action }, 'refused: not an alert responder');
-      await tellPresser(app.client, body, responderRefusal({ what: `${action} alerts`, responders: roles.responderIds }));
+      await tellPresser(app.client, body, refusalFor(authorization, 'acknowledge', `${action} alerts`));
       return;
     }
     const result = await deps.service.act({ action, userId, [scope]: value });

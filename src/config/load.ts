@@ -7,8 +7,8 @@ import { slackPrincipal } from './slackIds';
 import { historySettingsSchema, summariesSchema } from './summaries';
 
 /**
- * Who may start scans and use state-changing commands. With no admins named, everyone in the
- * workspace may (a new install works with just its Slack secrets); naming admins restricts them.
+ * Who may start scans and use state-changing commands. With no admins named nobody may (scheduled
+ * scans still run) unless `allowEveryone` is set, for a small team that trusts its workspace.
  */
 export const rolesSchema = z
   .object({
@@ -18,6 +18,8 @@ export const rolesSchema = z
     responders: z.array(slackPrincipal).optional(),
     /** How long user group membership is cached before `usergroups.users.list` is asked again. */
     groupCacheMinutes: z.number().positive().max(1440).default(5),
+    /** Everyone in the workspace may do what admins and responders may. */
+    allowEveryone: z.boolean().default(false),
   })
   .strict();
 

@@ -14,6 +14,7 @@ import { InFlight } from './inFlight';
 import { boltLogger, type Logger } from './logger';
 import { rescan } from './rescan';
 import { Roles } from './roles';
+import { Authorization } from './authorize';
 import { routeCommand } from './router';
 import { loadRunbooks } from './runbooks';
 import type { ScanService } from '../engine/scanService';
@@ -117,11 +118,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   setMaxListeners(0, shutdown.signal);
   const inFlight = new InFlight(logger);
   const roles = new Roles({ admins: config.roles.admins, responders: config.roles.responders, cacheMs: config.roles.groupCacheMinutes * 60_000, client, logger });
-  const summaries: CommandSummary[] = commands.map(({ name, usage, summary, adminOnly }) => ({ name, usage, summary, adminOnly }));
+  const authorization = new Authorization({ roles, allowEveryone: config.roles.allowEveryone });
+  const summaries: CommandSummary[] = commands.map(({ name, usage, summary, requires }) => ({ name, usage, summary, requires }));
   const services: SlackServices = {
     config,
     scans,
     roles,
+    authorization,
     runbooks: loadRunbooks(),
     checks: deps.checks ?? catalog,
     commands: summaries,
@@ -142,7 +145,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         context: {
           userId: command.user_id,
           channelId: command.channel_id,
-          isAdmin: () => roles.isAdmin(command.user_id),
+          may: (action) => authorization.authorize(command.user_id, action),
           responseUrl: command.response_url,
           conversation,
           services,
@@ -175,7 +178,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       } catch (err) {
         throw startupError(err, settings);
       }
-      if (!roles.configured) logger.warn('roles.admins is empty: everyone in the workspace may start scans; name admins in FTR_CONFIG to restrict them');
+      if (authorization.adminsMissing) logger.warn('roles.admins is empty: nobody may start scans, drills, attestations or exceptions on demand; name admins in FTR_CONFIG (or set roles.allowEveryone)');
       if (settings.appToken) {
         await app.start();
         logger.info({ mode: 'socket', healthPort: settings.port }, 'Slack app started');

@@ -4,6 +4,7 @@ import type { CommandSummary } from './blocks';
 import type { Conversation } from './conversation';
 import type { Logger } from './logger';
 import type { Roles } from './roles';
+import type { Authorization, SlackAction } from './authorize';
 import type { Runbook } from './runbooks';
 import type { Store } from '../store';
 import type { ScanService } from '../engine/scanService';
@@ -13,6 +14,7 @@ export interface SlackServices {
   config: AppConfig;
   scans: ScanService;
   roles: Roles;
+  authorization: Authorization;
   runbooks: readonly Runbook[];
   checks: readonly Check[];
   /** Every `/ftr` subcommand, for help texts. */
@@ -38,7 +40,8 @@ export interface CommandContext {
   args: string;
   userId: string;
   channelId: string;
-  isAdmin: () => Promise<boolean>;
+  /** Whether the person who typed the command may do `action` (see Authorization). */
+  may: (action: SlackAction) => Promise<boolean>;
   /** Where the command can answer later (a drill's result); absent outside slash commands. */
   responseUrl?: string;
   conversation: Conversation;

@@ -46,7 +46,7 @@ class HomePublisher {
 
   async publish(state: HomeState, running?: ScanProgressView, options: { final?: boolean } = {}): Promise<void> {
     const { services } = this;
-    const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin: this.isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts });
+    const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin: this.isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts, adminsMissing: services.authorization.adminsMissing });
     try {
       const published = await this.client.views.publish({ user_id: this.userId, view, ...(this.hash ? { hash: this.hash } : {}) });
       this.hash = published.view?.hash ?? undefined;
@@ -66,7 +66,7 @@ class HomePublisher {
  */
 export async function showHome(input: { client: WebClient; services: SlackServices; userId: string; start?: boolean; hash?: string }): Promise<void> {
   const { client, services, userId } = input;
-  const isAdmin = await services.roles.isAdmin(userId);
+  const isAdmin = await services.authorization.authorize(userId, 'scan');
   const state = await homeState(services);
   const home = new HomePublisher(client, services, userId, isAdmin, input.hash);
   const scan = input.start && isAdmin && state.accountId ? services.scans.start(state.accountId) : state.scan;

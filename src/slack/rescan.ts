@@ -1,5 +1,6 @@
 import type { BlockAction } from '@slack/bolt';
-import { errorMessage, refusalMessage, type SlackMessage } from './blocks';
+import { refusalFor } from './authorize';
+import { errorMessage, type SlackMessage } from './blocks';
 import type { SlackServices } from './command';
 import { ChannelMessage, ExistingMessage } from './conversation';
 import { showHome } from './home';
@@ -24,16 +25,16 @@ export async function rescan(input: { body: BlockAction; client: WebClient; serv
       await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
     }
   };
-  if (!(await services.roles.isAdmin(userId))) {
-    services.logger.info({ user: userId, action: 'rescan' }, 'refused: not an FTR admin');
-    await tellRequester(refusalMessage({ command: 'Re-scan', admins: services.roles.adminUsers }));
+  if (!(await services.authorization.authorize(userId, 'scan'))) {
+    services.logger.info({ user: userId, action: 'rescan' }, 'refused: may not scan');
+    await tellRequester(refusalFor(services.authorization, 'scan', 're-scan'));
     return;
   }
   const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
   const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
   const message = new ExistingMessage(channel && ts ? new ChannelMessage(client, channel, ts) : undefined, body.response_url, services.logger);
   try {
-    await showStatus({ services, display: new ExistingMessageDisplay(message), tellRequester, force: true, isAdmin: true });
+    await showStatus({ services, display: new ExistingMessageDisplay(message), tellRequester, force: true, canScan: true });
   } catch (err) {
     await tellRequester(errorMessage({ what: 're-scan', reason: userFacingReason(err) }));
     throw err;

@@ -21,8 +21,7 @@ interface GroupMembers {
  * Who is an FTR admin (and who responds to alerts): users named in `roles.admins`, and members of the user groups named
  * there (asked with usergroups.users.list, cached for `cacheMs`). When membership cannot be
  * read, the user is treated as not an admin: refusing is the safe failure. With no admins
- * configured at all, everyone in the workspace is an admin, so that a new install needs only
- * its two Slack secrets; naming admins restricts scans to them.
+ * configured nobody is one (see Authorization for `roles.allowEveryone`).
  */
 export class Roles {
   private readonly admins: Principals;
@@ -61,8 +60,6 @@ export class Roles {
   }
 
   async isAdmin(userId: string): Promise<boolean> {
-    // No roles configured: a fresh install works for its workspace out of the box.
-    if (!this.configured) return true;
     return this.isMember(userId, this.admins);
   }
 

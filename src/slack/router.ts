@@ -1,4 +1,5 @@
-import { errorMessage, refusalMessage, unknownCommandMessage } from './blocks';
+import { refusalFor } from './authorize';
+import { errorMessage, unknownCommandMessage } from './blocks';
 import { closestMatches } from './blocks/format';
 import type { CommandContext, SlashCommand } from './command';
 import { userFacingReason } from './status';
@@ -20,7 +21,7 @@ export function findCommand(commands: readonly SlashCommand[], name: string): { 
 
 /**
  * Runs one `/ftr …` (after the acknowledgement): unknown names get a short help with the
- * closest command, admin-only commands refuse non-admins privately, failures are told privately.
+ * closest command, commands the person may not run are refused privately, failures are told privately.
  */
 export async function routeCommand(input: { text: string; commands: readonly SlashCommand[]; context: Omit<CommandContext, 'args'> }): Promise<void> {
   const { name, args } = parseCommandText(input.text);
@@ -31,9 +32,9 @@ export async function routeCommand(input: { text: string; commands: readonly Sla
     await context.conversation.ephemeral(unknownCommandMessage({ input: name, closest, commands: summaries }));
     return;
   }
-  if (command.adminOnly && !(await context.isAdmin())) {
-    logger.info({ user: context.userId, command: command.name }, 'refused: not an FTR admin');
-    await context.conversation.ephemeral(refusalMessage({ command: `/ftr ${command.name}`, admins: context.services.roles.adminUsers }));
+  if (!(await context.may(command.requires))) {
+    logger.info({ user: context.userId, command: command.name, requires: command.requires }, 'refused: not allowed');
+    await context.conversation.ephemeral(refusalFor(context.services.authorization, command.requires, `run /ftr ${command.name}`));
     return;
   }
   try {

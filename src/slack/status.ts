@@ -79,9 +79,10 @@ export async function showStatus(input: {
   tellRequester: (message: SlackMessage) => Promise<void>;
   section?: string;
   force: boolean;
-  isAdmin: boolean;
+  /** May start a scan (see Authorization). */
+  canScan: boolean;
 }): Promise<void> {
-  const { services, display, isAdmin } = input;
+  const { services, display, canScan } = input;
   const { scans, config, now, logger } = services;
   const accountId = await scans.accountId();
   const overview = !input.section?.trim();
@@ -103,7 +104,7 @@ export async function showStatus(input: {
       section: input.section,
       now: now(),
       accountId,
-      canRescan: isAdmin,
+      canRescan: canScan,
       checks: services.checks,
       weekAgo: overview ? await weekAgo(report) : undefined,
     });
@@ -112,8 +113,8 @@ export async function showStatus(input: {
   if (!scan) {
     const latest = await scans.latest(accountId);
     const fresh = latest !== undefined && scans.ageOf(latest) <= config.slack.reuseScanMinutes * 60_000;
-    if (latest && ((fresh && !input.force) || !isAdmin)) return display.show(await render(latest));
-    if (!isAdmin) {
+    if (latest && ((fresh && !input.force) || !canScan)) return display.show(await render(latest));
+    if (!canScan) {
       return input.tellRequester(
         errorMessage({
           what: `show the FTR status of ${accountId}`,
@@ -142,7 +143,7 @@ export async function showStatus(input: {
 }
 
 /** A slash command's status answer: a new message in its channel, refusals to the requester. */
-export async function showStatusForCommand(ctx: CommandContext, options: { force: boolean; isAdmin: boolean }): Promise<void> {
+export async function showStatusForCommand(ctx: CommandContext, options: { force: boolean; canScan: boolean }): Promise<void> {
   await showStatus({
     services: ctx.services,
     display: new NewMessageDisplay(ctx.conversation),

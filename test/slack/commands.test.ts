@@ -87,7 +87,7 @@ describe('a message with a thread continuation', () => {
     name: 'long',
     usage: '/ftr long',
     summary: 'Posts a message continued in its thread.',
-    adminOnly: false,
+    requires: 'read' as const,
     run: (ctx) =>
       ctx.conversation.post({
         text: 'Head',

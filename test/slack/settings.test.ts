@@ -61,7 +61,7 @@ test.each([
 
 test('the configuration file names admins by Slack ID; names are refused with the path of the setting', () => {
   const config = parseAppConfig({ roles: { admins: ['U012ABCDEF', 'S0GROUP1'] }, slack: { reuseScanMinutes: 30 } });
-  expect(config.roles).toEqual({ admins: ['U012ABCDEF', 'S0GROUP1'], groupCacheMinutes: 5 });
+  expect(config.roles).toEqual({ admins: ['U012ABCDEF', 'S0GROUP1'], groupCacheMinutes: 5, allowEveryone: false });
   expect(config.slack).toEqual({ reuseScanMinutes: 30, progressUpdateSeconds: 2 });
   expect(() => parseAppConfig({ roles: { admins: ['@alice'] } })).toThrow(/^configuration: roles\.admins\.0: must be a Slack user ID/);
   expect(() => parseAppConfig({ slack: { reuseMinutes: 5 } })).toThrow(/^configuration: slack: Unrecognized key/);

@@ -144,7 +144,7 @@ describe('/ftr status, scan and Re-scan with a scripted scanner', () => {
     const reply = await h.api.waitFor(() => h.api.responseUrlPosts[0], 5000, 'the refusal');
     expect(reply.id).toBe('reader');
     expect(reply.body.response_type).toBe('ephemeral');
-    expect(reply.body.text).toMatch(/Only FTR admins can run \/ftr scan/);
+    expect(reply.body.text).toMatch(/Only FTR admins may run \/ftr scan/);
     expect(JSON.stringify(reply.body.blocks)).toContain(`<@${ADMIN}>`);
     expect(scanner.scansStarted).toBe(0);
     expect(h.api.callsTo('chat.postMessage')).toEqual([]);
@@ -160,7 +160,7 @@ describe('/ftr status, scan and Re-scan with a scripted scanner', () => {
     );
     const reply = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'click'), 5000, 'the refusal');
     expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(reply.body.text).toMatch(/Only FTR admins can run Re-scan/);
+    expect(reply.body.text).toMatch(/Only FTR admins may re-scan/);
     await new Promise((r) => setTimeout(r, 200));
     expect(scanner.scansStarted).toBe(0);
     expect(h.api.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);

@@ -8,11 +8,12 @@ export function commandLines(commands: readonly CommandSummary[]): string[] {
   return commands.map((c) => `${codeSpan(truncate(c.usage, 150))} — ${escapeMrkdwn(truncate(c.summary, 300))}`);
 }
 
-export function helpMessage(commands: readonly CommandSummary[]): SlackMessage {
-  const everyone = commands.filter((c) => !c.adminOnly);
-  const admins = commands.filter((c) => c.adminOnly);
+export function helpMessage(commands: readonly CommandSummary[], options: { adminsMissing?: boolean } = {}): SlackMessage {
+  const everyone = commands.filter((c) => c.requires === 'read');
+  const admins = commands.filter((c) => c.requires !== 'read');
   const body: KnownBlock[] = packSections(commandLines(everyone));
   if (admins.length > 0) body.push(section('*FTR admins only*'), ...packSections(commandLines(admins)));
+  if (admins.length > 0 && options.adminsMissing) body.push(context(`:lock: No FTR admins are configured yet. ${NAME_ADMINS_HINT}`));
   return withThread({
     text: escapeMrkdwn(truncate(`ftr-bot commands: ${commands.map((c) => c.name).join(', ')}`, 300)),
     head: [header('ftr-bot commands')],
@@ -35,15 +36,26 @@ export function unknownCommandMessage(input: { input: string; closest?: string; 
 }
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const SLACK_GROUP_ID = /^S[A-Z0-9]{2,}$/;
 
-/** "Only FTR admins can …", naming the admins when they are known. */
-export function refusalMessage(input: { command: string; admins?: readonly string[] }): SlackMessage {
-  const admins = (input.admins ?? []).filter((id) => SLACK_USER_ID.test(id));
-  const ask = admins.length > 0 ? `ask one of ${admins.slice(0, 10).map((id) => `<@${id}>`).join(', ')}` : 'ask an FTR admin (see `roles` in the bot configuration)';
-  const command = codeSpan(truncate(input.command, 100));
+/** How to let anyone start scans when nobody may: said wherever an admin action is refused or offered. */
+export const NAME_ADMINS_HINT = 'Name FTR admins in `roles.admins` of the bot\'s configuration file (user IDs `U…` or user group IDs `S…`), or set `roles.allowEveryone: true` for a small team.';
+
+/** "Only FTR admins may …", naming whom to ask when they are known, or how to name admins when none are. */
+export function refusalMessage(input: { what: string; holders: string; ask: readonly string[]; adminsMissing: boolean }): SlackMessage {
+  const what = escapeMrkdwn(truncate(input.what, 100));
+  if (input.adminsMissing) {
+    return {
+      text: `Nobody may ${what}: no FTR admins are configured`,
+      blocks: [section(`:lock: No FTR admins are configured, so nobody may ${what} on demand (scheduled scans still run). ${NAME_ADMINS_HINT}`)],
+    };
+  }
+  const ask = input.ask.filter((id) => SLACK_USER_ID.test(id) || SLACK_GROUP_ID.test(id)).slice(0, 10);
+  const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+  const whom = ask.length > 0 ? `ask one of ${ask.map(mention).join(', ')}` : `ask one of the ${escapeMrkdwn(input.holders)} (see \`roles\` in the bot configuration)`;
   return {
-    text: `Only FTR admins can run ${escapeMrkdwn(truncate(input.command, 100))}`,
-    blocks: [section(`:lock: Only FTR admins can run ${command}; ${ask} to run it or to grant you the role.`)],
+    text: `Only ${escapeMrkdwn(input.holders)} may ${what}`,
+    blocks: [section(`:lock: Only ${escapeMrkdwn(input.holders)} may ${what}; ${whom} to do it or to grant you the role.`)],
   };
 }
 

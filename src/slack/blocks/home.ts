@@ -3,7 +3,7 @@ import type { Check } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
 import { codeSpan } from '../mrkdwn';
 import { plural } from './format';
-import { commandLines } from './commands';
+import { commandLines, NAME_ADMINS_HINT } from './commands';
 import { LIMITS } from './limits';
 import { actions, button, context, divider, header, packSections, section } from './kit';
 import { progressLine, RESCAN_ACTION_ID, statusMessage } from './status';
@@ -23,6 +23,8 @@ export function homeView(input: {
   checks?: readonly Check[];
   /** Unacknowledged alerts; undefined when unknown. */
   openAlerts?: number;
+  /** No admins are configured: say how to name them. */
+  adminsMissing?: boolean;
 }): HomeView {
   const accountId = input.accountId ?? input.report?.accounts[0];
   const canRescan = input.isAdmin && !input.running && accountId !== undefined;
@@ -50,7 +52,8 @@ export function homeView(input: {
       ),
     );
   }
-  const commands = input.commands.filter((c) => input.isAdmin || !c.adminOnly);
+  if (input.adminsMissing) blocks.push(context(`:lock: Nobody may start scans from Slack yet. ${NAME_ADMINS_HINT}`));
+  const commands = input.commands.filter((c) => input.isAdmin || c.requires === 'read');
   if (commands.length > 0) {
     const lines = packSections(commandLines(commands));
     const room = LIMITS.homeBlocks - blocks.length - 2;

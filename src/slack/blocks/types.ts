@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { SlackAction } from '../authorize';
 
 export interface SlackMessage {
   /** The notification fallback; short. */
@@ -14,5 +15,6 @@ export interface CommandSummary {
   name: string;
   usage: string;
   summary: string;
-  adminOnly: boolean;
+  /** What the command needs the person to be allowed (`read` for everyone). */
+  requires: SlackAction;
 }

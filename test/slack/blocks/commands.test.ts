@@ -17,7 +17,7 @@ describe('helpMessage', () => {
   });
 
   it('stays valid with hundreds of long commands', () => {
-    const many = Array.from({ length: 300 }, (_v, i) => ({ name: `c${i}`, usage: `/ftr c${i} ${'a'.repeat(300)}`, summary: 's'.repeat(500), adminOnly: i % 2 === 0 }));
+    const many = Array.from({ length: 300 }, (_v, i) => ({ name: `c${i}`, usage: `/ftr c${i} ${'a'.repeat(300)}`, summary: 's'.repeat(500), requires: i % 2 === 0 ? ('scan' as const) : ('read' as const) }));
     expect(validateMessage(helpMessage(many))).toEqual([]);
   });
 });
@@ -40,13 +40,22 @@ describe('unknownCommandMessage', () => {
 });
 
 describe('refusalMessage', () => {
-  it('says only admins can, and who to ask', () => {
-    const text = allText(refusalMessage({ command: 'scan', admins: ['U0ADMIN1', 'U0ADMIN2', '<!channel>'] }).blocks);
-    expect(text).toBe(':lock: Only FTR admins can run `scan`; ask one of <@U0ADMIN1>, <@U0ADMIN2> to run it or to grant you the role.');
+  it('says who may, and whom to ask: users and user groups, nothing else', () => {
+    const text = allText(refusalMessage({ what: 'run /ftr scan', holders: 'FTR admins', ask: ['U0ADMIN1', 'S0SECOPS1', '<!channel>'], adminsMissing: false }).blocks);
+    expect(text).toBe(':lock: Only FTR admins may run /ftr scan; ask one of <@U0ADMIN1>, <!subteam^S0SECOPS1> to do it or to grant you the role.');
   });
 
-  it('points to the configuration when the admins are not known', () => {
-    expect(allText(refusalMessage({ command: 'scan' }).blocks)).toContain('ask an FTR admin (see `roles` in the bot configuration)');
+  it('points to the configuration when nobody is named to ask', () => {
+    expect(allText(refusalMessage({ what: 'acknowledge alerts', holders: 'alert responders', ask: [], adminsMissing: false }).blocks)).toContain(
+      'ask one of the alert responders (see `roles` in the bot configuration)',
+    );
+  });
+
+  it('says how to name admins when none are configured', () => {
+    const text = allText(refusalMessage({ what: 'run /ftr scan', holders: 'FTR admins', ask: [], adminsMissing: true }).blocks);
+    expect(text).toMatch(/No FTR admins are configured, so nobody may run \/ftr scan on demand \(scheduled scans still run\)/);
+    expect(text).toContain('`roles.admins`');
+    expect(text).toContain('`roles.allowEveryone: true`');
   });
 });
 

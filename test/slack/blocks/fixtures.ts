@@ -107,7 +107,7 @@ export function allText(blocks: readonly KnownBlock[] | readonly unknown[]): str
 }
 
 export const COMMANDS: CommandSummary[] = [
-  { name: 'status', usage: '/ftr status [section]', summary: 'Readiness per FTR section, with the top failures.', adminOnly: false },
-  { name: 'check', usage: '/ftr check <id>', summary: 'Every resource for a requirement, section or check.', adminOnly: false },
-  { name: 'scan', usage: '/ftr scan', summary: 'Scan the account now.', adminOnly: true },
+  { name: 'status', usage: '/ftr status [section]', summary: 'Readiness per FTR section, with the top failures.', requires: 'read' as const },
+  { name: 'check', usage: '/ftr check <id>', summary: 'Every resource for a requirement, section or check.', requires: 'read' as const },
+  { name: 'scan', usage: '/ftr scan', summary: 'Scan the account now.', requires: 'scan' as const },
 ];

@@ -75,7 +75,7 @@ describe('builders with large inputs stay within Slack limits', () => {
   });
 
   it('homeView with the large report, a running scan and many commands', () => {
-    const commands = Array.from({ length: 2000 }, (_v, i) => ({ name: `c${i}`, usage: `/ftr c${i}`, summary: 'x'.repeat(400), adminOnly: false }));
+    const commands = Array.from({ length: 2000 }, (_v, i) => ({ name: `c${i}`, usage: `/ftr c${i}`, summary: 'x'.repeat(400), requires: 'read' as const }));
     const view = homeView({ report, running: { done: 1, total: 2, startedAt: NOW }, accountId: ACCOUNT, now: NOW, isAdmin: true, commands, checks });
     expect(validateBlocks(view.blocks, 'home')).toEqual([]);
     expect(allText(view.blocks.slice(-1))).toBe('… and more: `/ftr help` lists every command.');
