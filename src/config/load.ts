@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertsConfigSchema } from './alerts';
 import { checkThresholdsSchema } from './thresholds';
-import { slackPrincipal } from './slackIds';
+import { slackChannel, slackPrincipal } from './slackIds';
 import { historySettingsSchema, summariesSchema } from './summaries';
 
 /**
@@ -27,8 +27,14 @@ export const slackSettingsSchema = z
   .object({
     /** `/ftr status` reuses a scan this recent instead of starting one. */
     reuseScanMinutes: z.number().min(0).max(7 * 24 * 60).default(15),
+    /** Channels where answers go straight to the channel; elsewhere they go to the asker, with a Share button. */
+    publicChannels: z.array(slackChannel).default([]),
     /** At most one progress update of a message per this many seconds while a scan runs. */
     progressUpdateSeconds: z.number().min(0.5).max(60).default(2),
+    /** Per account, across replicas: an on-demand scan starts at most once per this many minutes (scheduled scans are not counted). */
+    scanMinIntervalMinutes: z.number().min(0).max(24 * 60).default(10),
+    /** Per person: after starting a scan on demand, someone waits this long before starting another. */
+    userScanCooldownMinutes: z.number().min(0).max(24 * 60).default(5),
   })
   .strict();
 

@@ -12,9 +12,17 @@ export function formatJson(report: ScanReport): string {
 
 const CSV_COLUMNS = ['checkId', 'refs', 'status', 'severity', 'accountId', 'region', 'resource', 'message', 'remediation'] as const;
 
+/**
+ * A cell a spreadsheet would read as a formula (AWS names and messages are not ours) starts with
+ * an apostrophe, which spreadsheets show as text.
+ */
+export function csvCell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 export function formatCsv(report: ScanReport): string {
   return stringify(
-    report.results.map((r) => CSV_COLUMNS.map((c) => (c === 'refs' ? r.refs.join(' ') : (r[c] ?? '')))),
+    report.results.map((r) => CSV_COLUMNS.map((c) => csvCell(c === 'refs' ? r.refs.join(' ') : (r[c] ?? '')))),
     { header: true, columns: [...CSV_COLUMNS] },
   );
 }

@@ -13,6 +13,7 @@ import { changesTruncated, summaryFailedMessage, summaryMessage, type ExpiringAt
 import type { SlackMessage } from '../slack/blocks/types';
 import type { CompactScan, ScanHistoryEntry, Store } from '../store';
 import { compactScan } from '../store/history';
+import { csvCell } from '../report/format';
 import { diffScans, type ScanChanges } from './changes';
 import { renderTrendChart, type TrendPoint } from './chart';
 import type { Clock } from './clock';
@@ -80,7 +81,10 @@ export function changesCsv(changes: ScanChanges): string {
     ...changes.fixed.map((c) => ['fixed', c.refs.join(' '), c.checkId, c.region, c.resource, 'FAIL', c.gone ? 'resource gone' : c.status]),
     ...changes.newErrors.map((c) => ['new error', c.refs.join(' '), c.checkId, c.region, c.resource, c.previous ?? 'not seen', c.status]),
   ];
-  return stringify(rows, { header: true, columns: ['change', 'requirements', 'check', 'region', 'resource', 'before', 'now'] });
+  return stringify(
+    rows.map((row) => row.map(csvCell)),
+    { header: true, columns: ['change', 'requirements', 'check', 'region', 'resource', 'before', 'now'] },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type BlockAction, type CustomRoute, type Receiver } from '@slack/bolt';
 import { slashCommands } from '../../commands';
@@ -9,12 +10,17 @@ import type { Store } from '../store';
 import { RESCAN_ACTION_ID, type CommandSummary } from './blocks';
 import type { DrillStarter, SlackServices, SlashCommand } from './command';
 import { slackErrorCode, SlashCommandConversation } from './conversation';
+import { healthHandler, httpConnection, Readiness, serveHealth, SocketModeConnection, StoreProbe } from './health';
 import { showHome } from './home';
 import { InFlight } from './inFlight';
 import { boltLogger, type Logger } from './logger';
 import { rescan } from './rescan';
 import { Roles } from './roles';
 import { Authorization } from './authorize';
+import { ChannelPolicy } from './channels';
+import { registerShare, shareValue } from './share';
+import { registerCheckPages } from './checkPages';
+import { registerStatusActions } from './statusActions';
 import { routeCommand } from './router';
 import { loadRunbooks } from './runbooks';
 import type { ScanService } from '../engine/scanService';
@@ -47,7 +53,7 @@ export interface SlackApp {
   services: SlackServices;
   /** Runs acknowledged work so that shutdown waits for it (see InFlight). */
   track(what: string, work: () => Promise<void>): Promise<void>;
-  /** Starts receiving; in HTTP mode resolves to the port listened on. */
+  /** Starts receiving; resolves to the port listened on (in Socket Mode, the health route's). */
   start(options?: { host?: string }): Promise<{ port?: number }>;
   /** Stops taking requests and lets in-flight work finish (bounded); the store stays open for its owner to close. */
   stop(graceMs?: number): Promise<void>;
@@ -58,34 +64,40 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
   return Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
 }
 
-function healthRoute(): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    },
-  };
+function healthRoute(readiness: Readiness): CustomRoute {
+  return { path: '/healthz', method: ['GET'], handler: healthHandler(readiness) };
 }
 
-function createReceiver(settings: SlackSettings, logger: ReturnType<typeof boltLogger>): Receiver {
+interface SlackReceiver {
+  receiver: Receiver;
+  /** Whether Slack can reach the app through the receiver, and whether the store answers. */
+  readiness: Readiness;
+  /** Resolves once the receiver has let go of Slack; call before stopping the app. */
+  released(): Promise<void>;
+}
+
+function createReceiver(settings: SlackSettings, boltLog: ReturnType<typeof boltLogger>, logger: Logger, probe: StoreProbe): SlackReceiver {
   if (settings.appToken) {
-    return new SocketModeReceiver({
-      appToken: settings.appToken,
-      logger,
-      customRoutes: [healthRoute()],
-      installerOptions: { port: settings.port, clientOptions: webClientOptions(settings) },
-    });
+    // The health route is served apart (see start()): Bolt's server for custom routes takes no host and tells no port.
+    const receiver = new SocketModeReceiver({ appToken: settings.appToken, logger: boltLog, installerOptions: { clientOptions: webClientOptions(settings) } });
+    return {
+      receiver,
+      readiness: new Readiness(new SocketModeConnection(receiver.client, logger), probe),
+      // Bolt's stop() starts the WebSocket's closing handshake without waiting for it to finish.
+      released: () => new Promise((resolve) => receiver.client.once('disconnected', () => resolve())),
+    };
   }
-  return new HTTPReceiver({
+  const readiness = new Readiness(httpConnection, probe);
+  const receiver = new HTTPReceiver({
     signingSecret: settings.signingSecret!,
     endpoints: '/slack/events',
-    customRoutes: [healthRoute()],
-    logger,
+    customRoutes: [healthRoute(readiness)],
+    logger: boltLog,
     // Acknowledge as soon as a listener calls ack(); the slow part runs afterwards.
     processBeforeResponse: false,
   });
+  // Bolt's stop() resolves once the server has closed.
+  return { receiver, readiness, released: () => Promise.resolve() };
 }
 
 /** Why start-up failed, as one line naming the setting at fault. */
@@ -103,9 +115,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const now = deps.now ?? (() => new Date());
   const commands = deps.commands ?? slashCommands;
   const boltLog = boltLogger(logger);
+  const { receiver, readiness, released } = createReceiver(settings, boltLog, logger, new StoreProbe(store, logger));
+  let healthServer: Server | undefined;
   const app = new App({
     token: settings.botToken,
-    receiver: createReceiver(settings, boltLog),
+    receiver,
     logger: boltLog,
     clientOptions: webClientOptions(settings),
     // auth.test runs in start(), so a bad token stops start-up instead of failing the first request.
@@ -119,6 +133,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const inFlight = new InFlight(logger);
   const roles = new Roles({ admins: config.roles.admins, responders: config.roles.responders, cacheMs: config.roles.groupCacheMinutes * 60_000, client, logger });
   const authorization = new Authorization({ roles, allowEveryone: config.roles.allowEveryone });
+  const channels = new ChannelPolicy({ client, publicChannels: config.slack.publicChannels, logger });
   const summaries: CommandSummary[] = commands.map(({ name, usage, summary, requires }) => ({ name, usage, summary, requires }));
   const services: SlackServices = {
     config,
@@ -137,7 +152,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
 
   app.command('/ftr', async ({ command, ack }) => {
     await ack();
-    const conversation = new SlashCommandConversation(client, command.channel_id, command.response_url, logger);
+    const conversation = new SlashCommandConversation(client, command.channel_id, command.response_url, logger, {
+      inChannel: channels.isPublic(command.channel_id),
+      share: shareValue(command.text, commands),
+    });
     await inFlight.run('/ftr', () =>
       routeCommand({
         text: command.text,
@@ -168,7 +186,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger.error({ err }, 'Slack request failed');
   });
 
-  return {
+  const slackApp: SlackApp = {
     app,
     services,
     track: (what, work) => inFlight.run(what, work),
@@ -180,9 +198,17 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       }
       if (authorization.adminsMissing) logger.warn('roles.admins is empty: nobody may start scans, drills, attestations or exceptions on demand; name admins in FTR_CONFIG (or set roles.allowEveryone)');
       if (settings.appToken) {
-        await app.start();
-        logger.info({ mode: 'socket', healthPort: settings.port }, 'Slack app started');
-        return {};
+        // Listening first: while the connection is being made, /healthz says so.
+        const health = await serveHealth(readiness, settings.port, options.host);
+        healthServer = health.server;
+        try {
+          await app.start();
+        } catch (err) {
+          healthServer.close();
+          throw err;
+        }
+        logger.info({ mode: 'socket', healthPort: health.port }, 'Slack app started');
+        return { port: health.port };
       }
       const server = await app.start({ port: settings.port, host: options.host });
       const port = (server.address() as AddressInfo).port;
@@ -192,8 +218,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     async stop(graceMs = SHUTDOWN_GRACE_MS) {
       const deadline = Date.now() + graceMs;
       logger.info({ inFlight: inFlight.size }, 'shutting down: no new requests');
+      healthServer?.close();
+      const receiverReleased = released();
       await withTimeout(
-        app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the receiver failed')),
+        Promise.all([app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the receiver failed')), receiverReleased]),
         RECEIVER_STOP_MS,
       );
       const finished = await inFlight.drain(deadline - Date.now() - INTERRUPT_NOTICE_MS);
@@ -205,4 +233,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       logger.info('Slack app stopped');
     },
   };
+  registerShare(slackApp, { commands, channels });
+  registerCheckPages(slackApp);
+  registerStatusActions(slackApp);
+  return slackApp;
 }

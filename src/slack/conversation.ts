@@ -1,5 +1,6 @@
 import type { WebClient } from './webClient';
-import type { SlackMessage } from './blocks';
+import { LIMITS, type SlackMessage } from './blocks';
+import { actions, button } from './blocks/kit';
 import type { Logger } from './logger';
 import { postToResponseUrl } from './responseUrl';
 
@@ -28,6 +29,14 @@ const CANNOT_POST_HERE = new Set(['not_in_channel', 'channel_not_found']);
 const CANNOT_UPDATE = new Set(['cant_update_message', 'message_not_found', 'not_in_channel', 'channel_not_found', 'edit_window_closed']);
 
 const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
+
+export const SHARE_ACTION_ID = 'ftr_share';
+
+/** The message with a "Share in channel" button at its end (when a block is left for it). */
+export function withShareButton(message: SlackMessage, share: string): SlackMessage {
+  if (message.blocks.length >= LIMITS.messageBlocks) return message;
+  return { ...message, blocks: [...message.blocks, actions([button({ text: ':loudspeaker: Share in channel', actionId: SHARE_ACTION_ID, value: share })])] };
+}
 
 /** A channel message the bot posted, edited with chat.update; its thread continues with chat.postMessage. */
 export class ChannelMessage implements PostedMessage {
@@ -59,14 +68,22 @@ export class ChannelMessage implements PostedMessage {
   }
 }
 
-/** A message shown through a response_url: updates replace it; a thread becomes follow-up messages. */
+/**
+ * A message shown through a response_url (to the channel, or only to the asker): updates replace
+ * it; a thread becomes follow-up messages. A private answer's result carries a Share button when
+ * the conversation offers one.
+ */
 export class ResponseUrlMessage implements PostedMessage {
   readonly frequentUpdates = false;
 
-  constructor(private readonly responseUrl: string) {}
+  constructor(
+    private readonly responseUrl: string,
+    private readonly audience: 'in_channel' | 'ephemeral' = 'in_channel',
+    private readonly share?: string,
+  ) {}
 
-  static async post(responseUrl: string, message: SlackMessage): Promise<ResponseUrlMessage> {
-    const posted = new ResponseUrlMessage(responseUrl);
+  static async post(responseUrl: string, message: SlackMessage, audience: 'in_channel' | 'ephemeral' = 'in_channel', share?: string): Promise<ResponseUrlMessage> {
+    const posted = new ResponseUrlMessage(responseUrl, audience, share);
     await posted.send(message, false);
     return posted;
   }
@@ -76,9 +93,10 @@ export class ResponseUrlMessage implements PostedMessage {
   }
 
   private async send(message: SlackMessage, replace: boolean): Promise<void> {
-    await postToResponseUrl(this.responseUrl, { response_type: 'in_channel', replace_original: replace, text: message.text, blocks: message.blocks });
+    const shown = this.share && !message.progress ? withShareButton(message, this.share) : message;
+    await postToResponseUrl(this.responseUrl, { response_type: this.audience, replace_original: replace, text: shown.text, blocks: shown.blocks });
     for (const reply of message.thread ?? []) {
-      await postToResponseUrl(this.responseUrl, { response_type: 'in_channel', replace_original: false, text: reply.text, blocks: reply.blocks });
+      await postToResponseUrl(this.responseUrl, { response_type: this.audience, replace_original: false, text: reply.text, blocks: reply.blocks });
     }
   }
 }
@@ -94,6 +112,8 @@ export class ExistingMessage implements PostedMessage {
     private readonly channelMessage: ChannelMessage | undefined,
     private readonly responseUrl: string | undefined,
     private readonly logger: Logger,
+    /** Who sees the message: a private one stays private when replaced. */
+    private readonly audience: 'in_channel' | 'ephemeral' = 'in_channel',
   ) {}
 
   get frequentUpdates(): boolean {
@@ -111,21 +131,27 @@ export class ExistingMessage implements PostedMessage {
       }
     }
     if (!this.responseUrl) throw new Error('the message can be updated neither through the Web API nor a response_url');
-    this.fallback ??= new ResponseUrlMessage(this.responseUrl);
+    this.fallback ??= new ResponseUrlMessage(this.responseUrl, this.audience);
     await this.fallback.update(message);
   }
 }
 
-/** The channel a slash command was typed in; the response_url when the bot cannot post there. */
+/**
+ * Where a slash command answers. Private by default: only the asker sees the answer (through the
+ * response_url), with a Share button carrying `share`. In a channel meant to see answers
+ * (`inChannel`), the channel itself; the response_url when the bot cannot post there.
+ */
 export class SlashCommandConversation implements Conversation {
   constructor(
     private readonly client: WebClient,
     private readonly channelId: string,
     private readonly responseUrl: string,
     private readonly logger: Logger,
+    private readonly audience: { inChannel: boolean; share?: string } = { inChannel: true },
   ) {}
 
   async post(message: SlackMessage): Promise<PostedMessage> {
+    if (!this.audience.inChannel) return ResponseUrlMessage.post(this.responseUrl, message, 'ephemeral', this.audience.share);
     try {
       return await ChannelMessage.post(this.client, this.channelId, message);
     } catch (err) {

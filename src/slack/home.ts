@@ -1,10 +1,12 @@
 import type { WebClient } from './webClient';
 import type { ScanReport } from '../engine/scan';
-import { homeView, type ScanProgressView } from './blocks';
+import { homeView, LIMITS, type ScanProgressView } from './blocks';
 import type { SlackServices } from './command';
 import { slackErrorCode } from './conversation';
-import { followScan } from './followScan';
+import { followersOf } from './followScan';
 import type { RunningScan } from '../engine/scanService';
+import { requestScan, scanRefusalText } from './scanBudget';
+import { followerDeps, scanFailedNote, withNote } from './status';
 
 interface HomeState {
   accountId?: string;
@@ -44,9 +46,11 @@ class HomePublisher {
     private hash: string | undefined,
   ) {}
 
-  async publish(state: HomeState, running?: ScanProgressView, options: { final?: boolean } = {}): Promise<void> {
+  /** `note`: a line under the title (why a scan was not started, or failed). */
+  async publish(state: HomeState, running?: ScanProgressView, options: { final?: boolean; note?: string } = {}): Promise<void> {
     const { services } = this;
     const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin: this.isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts, adminsMissing: services.authorization.adminsMissing });
+    if (options.note) view.blocks = withNote(view.blocks, options.note, LIMITS.homeBlocks);
     try {
       const published = await this.client.views.publish({ user_id: this.userId, view, ...(this.hash ? { hash: this.hash } : {}) });
       this.hash = published.view?.hash ?? undefined;
@@ -55,33 +59,43 @@ class HomePublisher {
       // Someone published a newer view; a progress step may be dropped, the final state may not.
       services.logger.debug({ userId: this.userId }, 'the Home tab changed meanwhile');
       this.hash = undefined;
-      if (options.final) await this.publish(state, running);
+      if (options.final) await this.publish(state, running, { note: options.note });
     }
   }
 }
 
 /**
  * Publishes the App Home for one user: posture overview, last scan, commands. While a scan runs
- * (or after `start`, for an admin's Scan now / Re-scan), the tab follows its progress until the result.
+ * (or after `start`, an admin's Scan now / Re-scan, within the cost limits) the tab follows its
+ * progress until the result. Each person's Home follows a scan once: opening it again while the
+ * scan runs takes over the following, without another publish.
  */
 export async function showHome(input: { client: WebClient; services: SlackServices; userId: string; start?: boolean; hash?: string }): Promise<void> {
   const { client, services, userId } = input;
   const isAdmin = await services.authorization.authorize(userId, 'scan');
   const state = await homeState(services);
   const home = new HomePublisher(client, services, userId, isAdmin, input.hash);
-  const scan = input.start && isAdmin && state.accountId ? services.scans.start(state.accountId) : state.scan;
+  let scan: RunningScan | undefined = state.scan;
+  if (input.start && isAdmin && state.accountId && !scan) {
+    const demand = await requestScan(services, state.accountId, userId);
+    if ('refused' in demand) {
+      await home.publish(state, undefined, { final: true, note: scanRefusalText(demand.refused, { accountId: state.accountId, now: services.now() }) });
+      return;
+    }
+    scan = demand.scan;
+  }
   if (!scan) {
     await home.publish(state, undefined, { final: true });
     return;
   }
-  await followScan({
-    scan,
-    intervalMs: services.config.slack.progressUpdateSeconds * 1000,
-    signal: services.shutdown,
-    logger: services.logger,
-    progress: (view) => home.publish(state, view),
-    done: (report) => home.publish({ ...state, report }, undefined, { final: true }),
-    // The failure is logged by the scan service; the tab goes back to the last complete report.
-    failed: () => home.publish(state, undefined, { final: true }),
+  const followed = scan;
+  await followersOf(followed, followerDeps(services)).follow(`home:${userId}`, {
+    start: () => home.publish(state, followed.progress()),
+    progress: { method: () => 'views.publish', show: (view) => home.publish(state, view) },
+    finish: (outcome) =>
+      'report' in outcome
+        ? home.publish({ ...state, report: outcome.report }, undefined, { final: true })
+        : // The failure is logged by the scan service; the tab keeps the last complete report and says what failed.
+          home.publish(state, undefined, { final: true, note: scanFailedNote(outcome.err, state.report !== undefined) }),
   });
 }

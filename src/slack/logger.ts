@@ -8,6 +8,7 @@ const REDACTED = '[redacted]';
 /** Slack tokens of every kind, even ones the bot was not configured with (e.g. in an error from a library). */
 const SLACK_TOKEN = /\b(?:xox[abposer]|xapp)-[A-Za-z0-9-]+/g;
 const MAX_DEPTH = 6;
+const TRUNCATED = '[truncated]';
 
 /** Replaces each secret and anything shaped like a Slack token in a string. */
 function scrubText(text: string, secrets: readonly string[]): string {
@@ -16,18 +17,32 @@ function scrubText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+function isError(value: object): value is Error {
+  // Errors from another realm (a native module, a test sandbox) fail instanceof but have a stack.
+  return value instanceof Error || (typeof (value as Error).message === 'string' && typeof (value as Error).stack === 'string');
+}
+
+/**
+ * An error as a plain object. Its `data` is kept: a Slack Web API error carries Slack's answer
+ * there, and `response_metadata.messages` is the only detail Slack gives for e.g. invalid_blocks.
+ * Nothing else is kept: request errors hold the request, bearer token included.
+ */
+function errorFields(err: Error): Record<string, unknown> {
+  const { code, data } = err as { code?: unknown; data?: unknown };
+  return { type: err.name, message: err.message, stack: err.stack, ...(code !== undefined ? { code } : {}), ...(data !== undefined ? { data } : {}) };
+}
+
 /** A copy of a log argument with secrets removed from every string in it (errors become plain objects). */
 function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value, secrets);
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-  // Errors from another realm (a native module, a test sandbox) fail instanceof but have a stack.
-  if (value instanceof Error || (typeof (value as Error).message === 'string' && typeof (value as Error).stack === 'string')) {
-    const { name, message, stack } = value as Error;
-    const code = (value as { code?: unknown }).code;
-    return scrub({ type: name, message, stack, ...(code !== undefined ? { code } : {}) }, secrets, depth + 1);
-  }
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than this is not read, so it is not written either: it could hold anything.
+  if (depth > MAX_DEPTH) return TRUNCATED;
   if (Array.isArray(value)) return value.map((v) => scrub(v, secrets, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, depth + 1)]));
+  const copy = (fields: object) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, scrub(v, secrets, depth + 1)]));
+  // Without a prototype, pino's `err` serializer keeps `type` instead of naming the constructor (Object).
+  if (isError(value)) return Object.assign(Object.create(null), copy(errorFields(value)));
+  return copy(value);
 }
 
 /**

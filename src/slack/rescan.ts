@@ -5,12 +5,13 @@ import type { SlackServices } from './command';
 import { ChannelMessage, ExistingMessage } from './conversation';
 import { showHome } from './home';
 import { postToResponseUrl } from './responseUrl';
-import { ExistingMessageDisplay, showStatus, userFacingReason } from './status';
+import { ExistingMessageDisplay, messagePlace, showStatus, userFacingReason } from './status';
 import type { WebClient } from './webClient';
 
 /**
  * The Re-scan button (after its acknowledgement). On the App Home it re-scans and follows the
- * scan there; on a status message it checks the role, re-scans and updates that message.
+ * scan there; on a status message it checks the role, re-scans (within the cost limits) and
+ * updates that message, which keeps its report when the scan fails.
  */
 export async function rescan(input: { body: BlockAction; client: WebClient; services: SlackServices }): Promise<void> {
   const { body, client, services } = input;
@@ -32,9 +33,12 @@ export async function rescan(input: { body: BlockAction; client: WebClient; serv
   }
   const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
   const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
-  const message = new ExistingMessage(channel && ts ? new ChannelMessage(client, channel, ts) : undefined, body.response_url, services.logger);
+  // An ephemeral message (a private answer) cannot be edited through the Web API, only through its response_url.
+  const channelMessage = channel && ts && body.container?.is_ephemeral !== true ? new ChannelMessage(client, channel, ts) : undefined;
+  const place = channelMessage ? messagePlace(channelMessage.channel, channelMessage.ts) : body.response_url;
+  const message = new ExistingMessage(channelMessage, body.response_url, services.logger, body.container?.is_ephemeral === true ? 'ephemeral' : 'in_channel');
   try {
-    await showStatus({ services, display: new ExistingMessageDisplay(message), tellRequester, force: true, canScan: true });
+    await showStatus({ services, display: new ExistingMessageDisplay(message, place), tellRequester, force: true, canScan: true, userId });
   } catch (err) {
     await tellRequester(errorMessage({ what: 're-scan', reason: userFacingReason(err) }));
     throw err;

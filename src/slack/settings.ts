@@ -54,10 +54,17 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, example: string): URL | u
   return url;
 }
 
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
 function apiUrl(env: NodeJS.ProcessEnv): string {
   const url = httpUrl(env, 'SLACK_API_URL', 'https://slack.com/api/');
   if (url === undefined) return DEFAULT_SLACK_API_URL;
   if (url.username || url.password || url.search) throw new ConfigError('SLACK_API_URL: must not contain credentials or a query string');
+  // Every call carries the bot token in a header.
+  if (url.protocol !== 'https:' && !isLoopback(url.hostname)) throw new ConfigError('SLACK_API_URL: must be https (plain http only for a loopback address such as 127.0.0.1); the bot token would travel in clear text');
   // The Web API client appends method names to this base, so it must end in a slash.
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }

@@ -1,19 +1,33 @@
+import type { AnyBlock, ContextBlock } from '@slack/types';
 import { ScanSetupError } from '../engine/scanAccount';
 import { ScanServiceClosedError } from '../engine/scanService';
+import type { ScanProgressView } from '../engine/scanService';
 import { storeFailureReason } from '../store';
 import type { ScanReport } from '../engine/scan';
 import { automatedRequirements, requirementPosture } from '../core/posture';
+import { requirements } from '../core/requirements';
 import type { ScanHistoryEntry } from '../store';
-import { errorMessage, scanProgressMessage, statusMessage, type SlackMessage } from './blocks';
+import { errorMessage, LIMITS, scanProgressMessage, statusMessage, type SlackMessage } from './blocks';
+import { closestMatches, formatAge, resolveSection } from './blocks/format';
+import { context, section } from './blocks/kit';
 import type { CommandContext, SlackServices } from './command';
-import type { Conversation, PostedMessage } from './conversation';
-import { followScan, ShuttingDownError } from './followScan';
+import { ChannelMessage, type Conversation, type PostedMessage } from './conversation';
+import { followersOf, ShuttingDownError, type ScanFollower, type ScanFollowersDeps, type ScanOutcome } from './followScan';
+import { codeSpan, escapeMrkdwn, truncate } from './mrkdwn';
+import { requestScan, scanRefusalMessage } from './scanBudget';
 
 /** Where a status is shown: the first `show` creates the message, later ones replace it. */
 export interface StatusDisplay {
   show(message: SlackMessage): Promise<void>;
   readonly frequentUpdates: boolean;
+  /** Which message it is (`channel:ts`, or a response_url), once known: a scan follows each message once. */
+  readonly place?: string;
+  /** The channel whose members all see the message, when it was posted there. */
+  readonly channel?: string;
 }
+
+/** `channel:ts`: the name of a channel message, whichever way it was reached. */
+export const messagePlace = (channel: string, ts: string) => `${channel}:${ts}`;
 
 /** A new message in the conversation, then updates of it. */
 export class NewMessageDisplay implements StatusDisplay {
@@ -25,6 +39,14 @@ export class NewMessageDisplay implements StatusDisplay {
     return this.posted?.frequentUpdates ?? true;
   }
 
+  get place(): string | undefined {
+    return this.posted instanceof ChannelMessage ? messagePlace(this.posted.channel, this.posted.ts) : undefined;
+  }
+
+  get channel(): string | undefined {
+    return this.posted instanceof ChannelMessage ? this.posted.channel : undefined;
+  }
+
   async show(message: SlackMessage): Promise<void> {
     if (this.posted) await this.posted.update(message);
     else this.posted = await this.conversation.post(message);
@@ -33,7 +55,10 @@ export class NewMessageDisplay implements StatusDisplay {
 
 /** An existing message (the one with the Re-scan button), updated in place. */
 export class ExistingMessageDisplay implements StatusDisplay {
-  constructor(private readonly message: PostedMessage) {}
+  constructor(
+    private readonly message: PostedMessage,
+    readonly place?: string,
+  ) {}
 
   get frequentUpdates(): boolean {
     return this.message.frequentUpdates;
@@ -68,9 +93,62 @@ export function userFacingReason(err: unknown): string {
 }
 
 /**
- * The posture of the scanned account: a recent report is shown as it is; otherwise (or when
- * `force`) admins start a scan, or join the one running, and the message follows its progress
- * until the result replaces it. Non-admins see the latest report, however old, and never start one.
+ * `blocks` with a context line after the first `at` blocks (a status: after its title and
+ * provenance); when no block is left under `maxBlocks`, the line joins the first context block.
+ */
+export function withNote<B extends AnyBlock>(blocks: readonly B[], note: string, maxBlocks: number, at = 2): (B | ContextBlock)[] {
+  if (blocks.length < maxBlocks) return [...blocks.slice(0, at), context(note), ...blocks.slice(at)];
+  const i = blocks.findIndex((b) => b.type === 'context' && (b as unknown as ContextBlock).elements.length < LIMITS.contextElements);
+  if (i < 0) return [...blocks];
+  const target = blocks[i] as unknown as ContextBlock;
+  const joined: ContextBlock = { ...target, elements: [...target.elements, ...context(note).elements] };
+  return blocks.map((b, j) => (j === i ? joined : b));
+}
+
+/** "A scan is running (12/40 checks, started 1 minute ago); this message will update when it finishes." */
+export function scanRunningNote(view: ScanProgressView, now: Date): string {
+  const step = view.total > 0 ? `${view.done}/${view.total} checks, ` : '';
+  return `:hourglass_flowing_sand: *A scan is running* (${step}started ${formatAge(view.startedAt, now)}); this message will update when it finishes.`;
+}
+
+/** ":warning: The scan failed: <reason> This is the last complete result." */
+export function scanFailedNote(err: unknown, lastResultShown = true): string {
+  return `:warning: *The scan failed:* ${escapeMrkdwn(truncate(userFacingReason(err), 500))}${lastResultShown ? ' This is the last complete result.' : ''}`;
+}
+
+/** The answer to a section nobody has: the closest sections by ID, title or short name, and the list. */
+function unknownSectionMessage(query: string): SlackMessage {
+  const sections = requirements().sections;
+  const names = new Map<string, string>();
+  for (const s of sections) {
+    names.set(s.id, s.id);
+    names.set(s.title, s.id);
+    if (s.id.startsWith('WAS-')) names.set(s.id.slice('WAS-'.length), s.id);
+  }
+  const closest = [...new Set(closestMatches(query, names.keys()).map((name) => names.get(name)!))];
+  const asked = truncate(query, 100);
+  const suggestion = closest.length > 0 ? ` Did you mean ${closest.map(codeSpan).join(' or ')}?` : '';
+  return {
+    text: `Unknown section ${escapeMrkdwn(asked)}`,
+    blocks: [
+      section(`:grey_question: There is no section ${codeSpan(asked)}.${suggestion} Nothing was scanned.`),
+      context(`Sections: ${sections.map((s) => codeSpan(s.id)).join(', ')}. A number (\`7\`) or a requirement ID (\`FTR-7.1\`) works too.`),
+    ],
+  };
+}
+
+/** How the scans' followers pace their edits and learn of shutdown. */
+export function followerDeps(services: SlackServices): ScanFollowersDeps {
+  return { baseIntervalMs: services.config.slack.progressUpdateSeconds * 1000, shutdown: services.shutdown, logger: services.logger };
+}
+
+/**
+ * The posture of the scanned account. A section is checked before anything else (a mistake is
+ * answered privately). A recent report is shown as it is; otherwise (or when `force`) those who
+ * may start a scan start one, within the cost limits (see scanBudget), or join the one running.
+ * While a scan runs, the last report is shown at once with a line saying so, or the progress when
+ * there is none; the message then shows the result, or keeps the report and says what failed.
+ * Those who may not scan see the latest report, however old, and never start one.
  */
 export async function showStatus(input: {
   services: SlackServices;
@@ -81,11 +159,17 @@ export async function showStatus(input: {
   force: boolean;
   /** May start a scan (see Authorization). */
   canScan: boolean;
+  /** Who asked: a scan they start counts against their cooldown. */
+  userId: string;
+  /** Where the request was made: while a scan runs, one answer in a channel is enough for it. */
+  channelId?: string;
 }): Promise<void> {
-  const { services, display, canScan } = input;
+  const { services, display, canScan, tellRequester } = input;
   const { scans, config, now, logger } = services;
+  const sectionAsked = input.section?.trim() || undefined;
+  const wanted = sectionAsked ? resolveSection(sectionAsked) : undefined;
+  if (sectionAsked && !wanted) return tellRequester(unknownSectionMessage(sectionAsked));
   const accountId = await scans.accountId();
-  const overview = !input.section?.trim();
   /** Requirements met by the scan about a week before `report`: the overview's direction, left out when the history cannot be read. */
   const weekAgo = async (report: ScanReport) => {
     const reportAt = new Date(report.generatedAt);
@@ -101,54 +185,92 @@ export async function showStatus(input: {
   const render = async (report: ScanReport) =>
     statusMessage({
       report,
-      section: input.section,
+      section: sectionAsked,
       now: now(),
       accountId,
       canRescan: canScan,
       checks: services.checks,
-      weekAgo: overview ? await weekAgo(report) : undefined,
+      runbooks: services.runbooks,
+      weekAgo: wanted ? undefined : await weekAgo(report),
     });
 
   let scan = scans.current(accountId);
+  // While a scan runs, the last report is only a preview: without one, the progress is shown.
+  const latest = scan
+    ? await scans.latest(accountId).catch((err: unknown) => {
+        logger.warn({ err, accountId }, 'no report to show while the scan runs: the store cannot be read');
+        return undefined;
+      })
+    : await scans.latest(accountId);
   if (!scan) {
-    const latest = await scans.latest(accountId);
     const fresh = latest !== undefined && scans.ageOf(latest) <= config.slack.reuseScanMinutes * 60_000;
     if (latest && ((fresh && !input.force) || !canScan)) return display.show(await render(latest));
     if (!canScan) {
-      return input.tellRequester(
+      return tellRequester(
         errorMessage({
           what: `show the FTR status of ${accountId}`,
           reason: 'No scan has finished yet, and only FTR admins can start one. Ask an admin to run /ftr scan.',
         }),
       );
     }
-    scan = scans.start(accountId);
+    const demand = await requestScan(services, accountId, input.userId);
+    if ('refused' in demand) {
+      // A stale status is shown as it is; a scan asked for, or no report at all, gets the reason.
+      if (input.force || !latest) await tellRequester(scanRefusalMessage(demand.refused, { accountId, now: now(), lastResultShown: latest !== undefined }));
+      if (latest) await display.show(await render(latest));
+      return;
+    }
+    scan = demand.scan;
   }
 
-  let shown = false;
-  await followScan({
-    scan,
-    intervalMs: config.slack.progressUpdateSeconds * 1000,
-    signal: services.shutdown,
-    logger,
-    progress: async (progress) => {
-      // A response_url allows only a few uses: show the first step and then only the result.
-      if (shown && !display.frequentUpdates) return;
-      await display.show(scanProgressMessage({ progress, accountId, now: now() }));
-      shown = true;
-    },
-    done: async (report) => display.show(await render(report)),
-    failed: (err) => display.show(errorMessage({ what: `scan ${accountId}`, reason: userFacingReason(err) })),
-  });
+  const running = async (view: ScanProgressView): Promise<SlackMessage> => {
+    if (!latest) return scanProgressMessage({ progress: view, accountId, now: now() });
+    const report = await render(latest);
+    // A preview: its thread would be posted again with the result, and it is not for sharing.
+    return { text: report.text, blocks: withNote(report.blocks, scanRunningNote(view, now()), LIMITS.messageBlocks), progress: true };
+  };
+  const finished = async (outcome: ScanOutcome): Promise<SlackMessage> => {
+    if ('report' in outcome) return render(outcome.report);
+    if (!latest) return errorMessage({ what: `scan ${accountId}`, reason: userFacingReason(outcome.err) });
+    const report = await render(latest);
+    return { ...report, blocks: withNote(report.blocks, scanFailedNote(outcome.err), LIMITS.messageBlocks) };
+  };
+  const follower: ScanFollower = {
+    // A report shown meanwhile is not edited until the result; progress alone is, where edits are cheap.
+    progress: latest
+      ? undefined
+      : { method: () => (display.frequentUpdates ? 'chat.update' : undefined), show: (view) => display.show(scanProgressMessage({ progress: view, accountId, now: now() })) },
+    finish: async (outcome) => display.show(await finished(outcome)),
+  };
+  const followers = followersOf(scan, followerDeps(services));
+  const current = scan;
+  if (display.place) {
+    await followers.follow(display.place, { ...follower, start: async () => display.show(await running(current.progress())) });
+    return;
+  }
+  const showFirst = async () => {
+    await display.show(await running(current.progress()));
+    return input.channelId !== undefined && display.channel === input.channelId;
+  };
+  if (input.channelId === undefined) await showFirst();
+  else if ((await followers.answerInChannel(input.channelId, wanted?.id ?? 'overview', showFirst)) === 'shown') {
+    return tellRequester({
+      text: 'A scan is running; the status in this channel will show its result',
+      blocks: [section(`:hourglass_flowing_sand: A scan of ${codeSpan(accountId)} is running; the status posted in this channel a moment ago will show its result when it finishes.`)],
+    });
+  }
+  await followers.follow(display.place ?? followers.uniqueKey(), follower);
 }
 
-/** A slash command's status answer: a new message in its channel, refusals to the requester. */
+/** A slash command's status answer: a new message in its conversation, refusals and mistakes to the requester. */
 export async function showStatusForCommand(ctx: CommandContext, options: { force: boolean; canScan: boolean }): Promise<void> {
   await showStatus({
     services: ctx.services,
     display: new NewMessageDisplay(ctx.conversation),
     tellRequester: (message) => ctx.conversation.ephemeral(message),
     section: ctx.args || undefined,
+    userId: ctx.userId,
+    channelId: ctx.channelId,
     ...options,
   });
 }

@@ -76,7 +76,7 @@ describe('ftr serve as a process', () => {
   beforeAll(async () => {
     api = await SlackApiStandIn.start({ token: BOT_TOKEN });
     dir = mkdtempSync(join(tmpdir(), 'ftr-serve-'));
-    writeFileSync(join(dir, 'ftr.yml'), `roles:\n  admins: [${ADMIN}]\n`);
+    writeFileSync(join(dir, 'ftr.yml'), `roles:\n  admins: [${ADMIN}]\nslack:\n  publicChannels: [C0GENERAL]\n`);
   });
   afterAll(async () => {
     await api.close();

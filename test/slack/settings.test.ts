@@ -39,7 +39,18 @@ test('SLACK_API_URL gets the trailing slash the Web API client needs; PORT and F
   expect(settings).toMatchObject({ apiUrl: 'https://slack-gov.com/api/', port: 8080, regions: ['us-east-1', 'eu-west-1'] });
 });
 
+test.each(['http://127.0.0.1:8080/api/', 'http://127.3.2.1/api/', 'http://localhost:3000/api/', 'http://[::1]:8080/api/', 'https://slack.com/api/'])(
+  'SLACK_API_URL may be plain http only on a loopback address: %s',
+  (url) => {
+    expect(slackSettingsFromEnv({ ...base, SLACK_API_URL: url }).apiUrl).toBe(url);
+  },
+);
+
 test.each([
+  [{ ...base, SLACK_API_URL: 'http://slack.com/api/' }, /^SLACK_API_URL: must be https .*clear text$/],
+  [{ ...base, SLACK_API_URL: 'http://10.0.0.5:8080/api/' }, /^SLACK_API_URL: must be https/],
+  [{ ...base, SLACK_API_URL: 'http://127.0.0.1.example.com/api/' }, /^SLACK_API_URL: must be https/],
+  [{ ...base, SLACK_API_URL: 'http://localhost.example.com/api/' }, /^SLACK_API_URL: must be https/],
   [{ SLACK_SIGNING_SECRET: SECRET }, /^SLACK_BOT_TOKEN: missing/],
   [{ ...base, SLACK_BOT_TOKEN: 'xoxp-user-token-1234' }, /^SLACK_BOT_TOKEN: malformed; .* starts with xoxb-$/],
   [{ SLACK_BOT_TOKEN: TOKEN }, /^SLACK_SIGNING_SECRET: missing/],
@@ -62,11 +73,17 @@ test.each([
 test('the configuration file names admins by Slack ID; names are refused with the path of the setting', () => {
   const config = parseAppConfig({ roles: { admins: ['U012ABCDEF', 'S0GROUP1'] }, slack: { reuseScanMinutes: 30 } });
   expect(config.roles).toEqual({ admins: ['U012ABCDEF', 'S0GROUP1'], groupCacheMinutes: 5, allowEveryone: false });
-  expect(config.slack).toEqual({ reuseScanMinutes: 30, progressUpdateSeconds: 2 });
+  expect(config.slack).toMatchObject({ reuseScanMinutes: 30, progressUpdateSeconds: 2, publicChannels: [] });
   expect(() => parseAppConfig({ roles: { admins: ['@alice'] } })).toThrow(/^configuration: roles\.admins\.0: must be a Slack user ID/);
   expect(() => parseAppConfig({ slack: { reuseMinutes: 5 } })).toThrow(/^configuration: slack: Unrecognized key/);
 });
 
 test('with no configuration, nobody is an admin (the safe default)', () => {
   expect(parseAppConfig({}).roles.admins).toEqual([]);
+});
+
+test('on-demand scan limits: 10 minutes per account and 5 per person by default; 0 switches one off; a negative value is refused', () => {
+  expect(parseAppConfig({}).slack).toMatchObject({ scanMinIntervalMinutes: 10, userScanCooldownMinutes: 5 });
+  expect(parseAppConfig({ slack: { scanMinIntervalMinutes: 0, userScanCooldownMinutes: 0 } }).slack).toMatchObject({ scanMinIntervalMinutes: 0, userScanCooldownMinutes: 0 });
+  expect(() => parseAppConfig({ slack: { userScanCooldownMinutes: -1 } })).toThrow(/^configuration: slack\.userScanCooldownMinutes: /);
 });

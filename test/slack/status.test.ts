@@ -4,8 +4,8 @@ import { requirements } from '../../src/core/requirements';
 import { compactScan } from '../../src/store/history';
 import { slackDate } from '../../src/slack/blocks/format';
 import { weekAgoEntry } from '../../src/slack/status';
-import { buttonClick } from '../support/slackRequests';
-import { ADMIN, heldScanner, motoScanner, READER, scriptedScanner, startSlackHarness, type SlackHarness } from '../support/slackHarness';
+import { buttonClick, ephemeralButtonClick } from '../support/slackRequests';
+import { ADMIN, heldScanner, motoScanner, PUBLIC_CHANNELS, READER, scriptedScanner, startSlackHarness, type SlackHarness } from '../support/slackHarness';
 import type { RecordedCall, StoredMessage } from '../support/slackApi';
 import { ACCOUNT, smallReport } from './fixtures';
 
@@ -132,10 +132,14 @@ describe('/ftr status, scan and Re-scan with a scripted scanner', () => {
       buttonClick({ actionId: 'ftr_rescan', value: ACCOUNT, userId: ADMIN, channelId: 'C0GENERAL', messageTs: message.ts, responseUrl: h.api.responseUrl('click') }),
     );
     expect(click.status).toBe(200);
-    await h.api.waitFor(() => scanner.scansStarted === 1 && !h.scans.current(ACCOUNT) && stored(h.api.callsTo('chat.update').at(-1)!).text.startsWith('FTR readiness'), 5000, 'the re-scan');
+    await h.api.waitFor(() => scanner.scansStarted === 1 && !h.scans.current(ACCOUNT) && !JSON.stringify(stored(h.api.callsTo('chat.update').at(-1)!).blocks).includes('A scan is running'), 5000, 'the re-scan');
     const updates = h.api.callsTo('chat.update');
-    expect(updates[0].args.text).toMatch(/^Scanning/);
+    // The report stays while the scan runs, saying so; then the result replaces it: two edits.
+    expect(updates).toHaveLength(2);
+    expect(updates[0].args.text).toMatch(/^FTR readiness/);
+    expect(JSON.stringify(updates[0].args.blocks)).toMatch(/A scan is running\* \(.*\); this message will update when it finishes/);
     expect(updates.every((u) => u.args.ts === message.ts && u.args.channel === 'C0GENERAL')).toBe(true);
+    expect(JSON.stringify(updates[1].args.blocks)).toContain('ftr_rescan');
     expect(h.api.callsTo('chat.postMessage')).toEqual([]);
   });
 
@@ -208,6 +212,8 @@ describe('/ftr status, scan and Re-scan with a scripted scanner', () => {
   });
 });
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** smallReport with every result failing: no requirement met (smallReport itself meets one). */
 function nothingMet(generatedAt: Date): ScanReport {
   const report = smallReport(generatedAt);
@@ -239,8 +245,11 @@ describe('/ftr status shows the direction since a week before', () => {
     h = await startSlackHarness({ scanner: scriptedScanner({ report: () => smallReport() }) });
   });
 
-  const postureLine = (blocks: Array<{ type: string; elements?: Array<{ text?: string }> }>) =>
-    blocks.filter((b) => b.type === 'context').map((b) => b.elements?.[0]?.text ?? '').find((t) => t.includes('requirements met'));
+  const postureLine = (blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ text?: string }> }>) =>
+    blocks
+      .flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : ''))])
+      .flatMap((t) => t.split('\n'))
+      .find((t) => t.includes('requirements met'));
 
   test('from the scan history in the store', async () => {
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000);
@@ -250,7 +259,7 @@ describe('/ftr status shows the direction since a week before', () => {
     await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 5 * 60_000)));
     await h.command('status');
     const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
-    expect(postureLine(posted.args.blocks)).toBe(`*1 of ${requirements().all.length} requirements met* · :arrow_up: 1 more than a week ago (0 on ${slackDate(eightDaysAgo)})`);
+    expect(postureLine(posted.args.blocks)).toMatch(new RegExp(`^\\*1 of ${requirements().all.length} requirements met\\*.* · :arrow_up: 1 more than a week ago \\(0 on ${escapeRegExp(slackDate(eightDaysAgo))}\\)$`));
   });
 
   test('without it when the history cannot be read, which is logged', async () => {
@@ -259,8 +268,138 @@ describe('/ftr status shows the direction since a week before', () => {
     jest.spyOn(h.store, 'scanHistory').mockRejectedValue(new Error('the disk is on fire'));
     await h.command('status');
     const posted = await h.api.waitFor(() => h.api.callsTo('chat.postMessage')[0], 5000, 'the status');
-    expect(postureLine(posted.args.blocks)).toBe(`*1 of ${requirements().all.length} requirements met*`);
+    expect(postureLine(posted.args.blocks)).toMatch(new RegExp(`^\\*1 of ${requirements().all.length} requirements met\\*`));
+    expect(postureLine(posted.args.blocks)).not.toMatch(/week ago|since/);
     const warning = h.logs.map((line) => JSON.parse(line)).find((l) => l.msg === 'status shown without its direction: the scan history cannot be read');
     expect(warning).toMatchObject({ level: 40, err: { message: 'the disk is on fire' } });
+  });
+});
+
+describe('while a scan runs, when it fails, and when one may not start', () => {
+  const failing = () => ({ ...scriptedScanner({ report: () => smallReport() }), scan: () => Promise.reject(new ScanSetupError('no AWS credentials found: set AWS_PROFILE')) });
+  const topLevel = (channel: string) => h.api.topLevelMessages(channel);
+  const running = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks).includes('A scan is running');
+
+  test('a reader asking during a scan gets the last report at once, saying a scan runs; one edit then shows the result', async () => {
+    const scanner = heldScanner(scriptedScanner({ report: () => smallReport(), steps: 2, stepMs: 10 }));
+    h = await startSlackHarness({ scanner });
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 3 * 3600_000)));
+    await h.command('scan', { channelId: 'C0FIRST' });
+    await h.api.waitFor(() => topLevel('C0FIRST')[0], 5000, 'the admin’s status');
+    await h.command('status', { userId: READER, channelId: 'C0SECOND' });
+    const asked = await h.api.waitFor(() => topLevel('C0SECOND')[0], 5000, 'the reader’s status');
+    expect(asked.text).toMatch(/^FTR readiness .*gathered 3 hours ago/);
+    expect(running(asked)).toBe(true);
+    expect(JSON.stringify(asked.blocks)).not.toContain('ftr_rescan');
+
+    scanner.release();
+    await h.api.waitFor(() => ['C0FIRST', 'C0SECOND'].every((c) => topLevel(c)[0] && !running(topLevel(c)[0])), 10_000, 'both results');
+    for (const channel of ['C0FIRST', 'C0SECOND']) {
+      expect(topLevel(channel)[0].text).toMatch(/gathered just now/);
+      expect(h.api.callsTo('chat.update').filter((u) => u.args.channel === channel)).toHaveLength(1);
+    }
+    expect(scansStarted()).toBe(1);
+  });
+
+  test('a failed Re-scan keeps the report and its Re-scan button, and adds what failed', async () => {
+    h = await startSlackHarness({ scanner: failing() });
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 5 * 60_000)));
+    await h.command('status');
+    const message = await h.api.waitFor(() => topLevel('C0GENERAL')[0], 5000, 'the status');
+    await h.send(buttonClick({ actionId: 'ftr_rescan', value: ACCOUNT, userId: ADMIN, channelId: 'C0GENERAL', messageTs: message.ts, responseUrl: h.api.responseUrl('click') }));
+    const final = await h.api.waitFor(() => JSON.stringify(topLevel('C0GENERAL')[0].blocks).includes('The scan failed') && topLevel('C0GENERAL')[0], 5000, 'the failure');
+    expect(final.ts).toBe(message.ts);
+    expect(final.text).toMatch(/^FTR readiness .*gathered 5 minutes ago/);
+    const blocks = JSON.stringify(final.blocks);
+    // (The underscore is escaped against italics.)
+    expect(blocks).toContain(':warning: *The scan failed:* no AWS credentials found: set AWS');
+    expect(blocks).toContain('This is the last complete result.');
+    expect(blocks).toContain('ftr_rescan');
+    expect(running(final)).toBe(false);
+    expect(h.api.allViolations()).toEqual([]);
+  });
+
+  test('Re-scan on a private status edits it through its response_url only: no chat.update of a message the API cannot see', async () => {
+    const scanner = scriptedScanner({ report: () => smallReport() });
+    h = await startSlackHarness({ scanner });
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 5 * 60_000)));
+    await h.send(ephemeralButtonClick({ actionId: 'ftr_rescan', value: ACCOUNT, userId: ADMIN, channelId: 'C0UNLISTED', responseUrl: h.api.responseUrl('private') }));
+    await h.api.waitFor(() => scanner.scansStarted === 1 && !h.scans.current(ACCOUNT) && h.api.responseUrlPosts.length === 2, 5000, 'the re-scan');
+    const [first, last] = h.api.responseUrlPosts;
+    expect(first.body.replace_original).toBe(true);
+    expect(JSON.stringify(first.body.blocks)).toContain('A scan is running');
+    expect(last.body.replace_original).toBe(true);
+    expect(last.body.text).toMatch(/gathered just now/);
+    expect(h.api.callsTo('chat.update')).toEqual([]);
+  });
+
+  test('a failed /ftr scan keeps the last report too; without one, the reason alone', async () => {
+    h = await startSlackHarness({ scanner: failing() });
+    await h.store.saveScan(ACCOUNT, smallReport(new Date(Date.now() - 3 * 3600_000)));
+    await h.command('scan');
+    const final = await h.api.waitFor(() => topLevel('C0GENERAL').find((m) => JSON.stringify(m.blocks).includes('The scan failed')), 5000, 'the failure');
+    expect(final.text).toMatch(/^FTR readiness .*gathered 3 hours ago/);
+    expect(JSON.stringify(final.blocks)).toContain('ftr_rescan');
+  });
+
+  test('/ftr scan with an unknown section answers privately at once with the closest sections, and scans nothing', async () => {
+    const scanner = scriptedScanner({ report: () => smallReport() });
+    h = await startSlackHarness({ scanner });
+    const started = Date.now();
+    await h.command('scan FTR-77', { responseId: 'typo' });
+    const typo = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'typo'), 5000, 'the answer');
+    expect(typo.at - started).toBeLessThan(1000);
+    expect(typo.body.response_type).toBe('ephemeral');
+    expect(typo.body.text).toBe('Unknown section FTR-77');
+    expect(JSON.stringify(typo.body.blocks)).toMatch(/There is no section `FTR-77`\. Did you mean `FTR-7` or `FTR-1` or `FTR-10`\? Nothing was scanned\./);
+
+    await h.command('status bogus', { userId: READER, responseId: 'bogus' });
+    const bogus = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'bogus'), 5000, 'the answer');
+    expect(bogus.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(bogus.body.blocks)).toMatch(/There is no section `bogus`\. Nothing was scanned\..*Sections: `FTR-1`, `FTR-2`/);
+    await h.command('scan iamm', { responseId: 'iam' });
+    const iam = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'iam'), 5000, 'the answer');
+    expect(JSON.stringify(iam.body.blocks)).toContain('Did you mean `WAS-IAM`?');
+
+    await new Promise((r) => setTimeout(r, 200));
+    expect(scanner.scansStarted).toBe(0);
+    expect(h.api.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  test('per-person cooldown: the same admin is refused privately, told when, and shown the last result; another admin may scan', async () => {
+    const scanner = scriptedScanner({ report: () => smallReport() });
+    h = await startSlackHarness({
+      scanner,
+      config: { roles: { admins: [ADMIN, 'U0ADMIN2'] }, slack: { progressUpdateSeconds: 0.5, publicChannels: PUBLIC_CHANNELS, scanMinIntervalMinutes: 0, userScanCooldownMinutes: 5 } },
+    });
+    await h.command('scan');
+    await finished('C0GENERAL');
+    await h.command('scan', { responseId: 'again' });
+    const refusal = await h.api.waitFor(() => h.api.responseUrlPosts.find((p) => p.id === 'again'), 5000, 'the refusal');
+    expect(refusal.body.response_type).toBe('ephemeral');
+    expect(refusal.body.text).toBe('Not scanned now: the next scan can start in 5 minutes');
+    expect(JSON.stringify(refusal.body.blocks)).toMatch(
+      /:stopwatch: \*Not scanned now\.\* You started a scan just now; each person may start one every 5 minutes\. The next scan can start <!date\^\d+\^[^|]+\|[^>]+> \(in 5 minutes\)\..*Meanwhile, the last result is shown\./,
+    );
+    await h.api.waitFor(() => topLevel('C0GENERAL').length === 2, 5000, 'the last result');
+    expect(topLevel('C0GENERAL')[1].text).toMatch(/^FTR readiness .*gathered just now/);
+    expect(scanner.scansStarted).toBe(1);
+
+    await h.command('scan', { userId: 'U0ADMIN2' });
+    await h.api.waitFor(() => scanner.scansStarted === 2, 5000, 'the other admin’s scan');
+  });
+
+  test('an admin’s status past reuseScanMinutes within the account’s interval shows the last report, without a scan or a refusal', async () => {
+    const scanner = scriptedScanner({ report: () => smallReport() });
+    h = await startSlackHarness({ scanner, config: { roles: { admins: [ADMIN] }, slack: { progressUpdateSeconds: 0.5, publicChannels: PUBLIC_CHANNELS, reuseScanMinutes: 0 } } });
+    await h.command('scan');
+    await finished('C0GENERAL');
+    await new Promise((r) => setTimeout(r, 50));
+    await h.command('status', { responseId: 'stale' });
+    await h.api.waitFor(() => topLevel('C0GENERAL').length === 2, 5000, 'the status');
+    expect(topLevel('C0GENERAL')[1].text).toMatch(/^FTR readiness/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(scanner.scansStarted).toBe(1);
+    expect(h.api.responseUrlPosts).toEqual([]);
   });
 });

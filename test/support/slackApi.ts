@@ -78,6 +78,7 @@ export const SLACK_METHOD_TIER = {
   'views.publish': 4,
   'files.getUploadURLExternal': 4,
   'files.completeUploadExternal': 4,
+  'conversations.info': 3,
 } as const satisfies Record<string, keyof typeof SLACK_TIER_PER_MINUTE>;
 
 /** An allowance: `perSecond` on average, up to `burst` at once (a token bucket). */
@@ -295,6 +296,10 @@ export class SlackApiStandIn {
   readonly notInChannel = new Set<string>();
   /** User group id → member user ids. */
   readonly usergroups = new Map<string, string[]>();
+  /** Channel id → what conversations.info says of it (e.g. `is_ext_shared`); unknown channels answer channel_not_found. */
+  readonly channels = new Map<string, { is_ext_shared?: boolean; is_pending_ext_shared?: boolean; is_private?: boolean }>();
+  /** Methods another stand-in answers (with its own token check), e.g. Socket Mode's apps.connections.open. */
+  private readonly extraMethods = new Map<string, (call: RecordedCall) => Record<string, unknown>>();
   private readonly rateLimited = new Map<string, number>();
   private readonly delays = new Map<string, number>();
   private channelPostAllowance: Allowance | undefined;
@@ -360,6 +365,11 @@ export class SlackApiStandIn {
   limitMethod(method: string, allowance: { perMinute: number; burst?: number }): void {
     this.methodAllowances.set(method, { perSecond: allowance.perMinute / 60, burst: allowance.burst ?? allowance.perMinute });
     this.buckets.delete(`method:${method}`);
+  }
+
+  /** Calls of `method` are answered by `answer`, which checks the token itself. */
+  answerMethod(method: string, answer: (call: RecordedCall) => Record<string, unknown>): void {
+    this.extraMethods.set(method, answer);
   }
 
   /** Calls of `method` are answered after `ms`. */
@@ -432,6 +442,7 @@ export class SlackApiStandIn {
     this.completedUploads.length = 0;
     this.notInChannel.clear();
     this.usergroups.clear();
+    this.channels.clear();
     this.rateLimited.clear();
     this.delays.clear();
     this.channelPostAllowance = undefined;
@@ -482,7 +493,7 @@ export class SlackApiStandIn {
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    const answer = this.answer(call);
+    const answer = this.extraMethods.get(method)?.(call) ?? this.answer(call);
     if (!answer.ok) call.outcome = String(answer.error);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(answer));
@@ -628,6 +639,10 @@ export class SlackApiStandIn {
       case 'usergroups.users.list': {
         const users = this.usergroups.get(args.usergroup);
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'conversations.info': {
+        const info = this.channels.get(args.channel);
+        return info ? { ok: true, channel: { id: args.channel, is_channel: true, is_member: !this.notInChannel.has(args.channel), ...info } } : { ok: false, error: 'channel_not_found' };
       }
       default:
         return { ok: false, error: 'unknown_method' };

@@ -18,6 +18,11 @@ export const BOT_TOKEN = 'xoxb-0000000000-1111111111-testtokenvalue0000';
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 export const ADMIN = 'U0ADMIN';
 export const READER = 'U0READER';
+/**
+ * Channels meant to see answers (`slack.publicChannels`) unless a test's config says otherwise:
+ * the channels tests of channel messages type in. Answers anywhere else are private.
+ */
+export const PUBLIC_CHANNELS = ['C0GENERAL', 'C0SECOND', 'C0FIRST', 'C0PRIVATE', 'C0ELSEWHERE'];
 
 export interface SlackHarness {
   api: SlackApiStandIn;
@@ -93,7 +98,7 @@ export async function startSlackHarness(
     ...(options.alertQueueUrl ? { ALERT_QUEUE_URL: options.alertQueueUrl } : {}),
   };
   const settings = slackSettingsFromEnv(env);
-  const config = parseAppConfig({ roles: { admins: [ADMIN] }, slack: { progressUpdateSeconds: 0.5 }, ...options.config });
+  const config = parseAppConfig({ roles: { admins: [ADMIN] }, slack: { progressUpdateSeconds: 0.5, publicChannels: PUBLIC_CHANNELS }, ...options.config });
   const logger = createLogger({ level: 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], destination: { write: (line: string) => void logs.push(line) } });
   const store = options.store ?? new SqliteStore(':memory:');
   const scanner = options.scanner ?? motoScanner();

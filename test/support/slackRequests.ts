@@ -123,3 +123,12 @@ export function postSigned(
     req.end(request.body);
   });
 }
+
+/** A click on a button of an ephemeral message (only its reader sees it): Slack sends no `message`, only the response_url can replace it. */
+export function ephemeralButtonClick(input: { actionId: string; value: string; userId: string; channelId: string; responseUrl: string }): SignedRequest {
+  return blockActions(input, {
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: input.channelId, is_ephemeral: true },
+    channel: { id: input.channelId, name: 'general' },
+    response_url: input.responseUrl,
+  });
+}

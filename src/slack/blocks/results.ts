@@ -1,17 +1,15 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { catalog } from '../../checks/catalog';
-import { requirements } from '../../core/requirements';
+import { requirements, sectionOf } from '../../core/requirements';
 import type { Check, CheckResult, Status } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
-import { groupBySection } from '../../report/grouping';
-import { authoredMrkdwn, codeSpan, escapeMrkdwn, truncate } from '../mrkdwn';
+import { authoredMrkdwn, clipMrkdwn, codeSpan, escapeMrkdwn, truncate } from '../mrkdwn';
 import {
   checkTitle,
   closestMatches,
   countsLine,
   emptyCounts,
   formatAge,
-  listWithMore,
   messageText,
   plural,
   resolveSection,
@@ -21,91 +19,62 @@ import {
   severityRank,
   slackDate,
   STATUS_EMOJI,
-  statusCount,
 } from './format';
-import { context, header, packSections, section, withThread } from './kit';
+import { actions, button, context, header, packSections, section } from './kit';
 import type { SlackMessage } from './types';
 
-/** Checks listed before "… and N more checks". */
-const CHECKS_SHOWN = 15;
-/** Non-passing resources listed per check before "… and N more". */
-const DETAILED_PER_CHECK = 15;
-/** Statuses listed one resource per line; the others are summarised in one line. */
-const DETAILED: readonly Status[] = ['FAIL', 'ERROR', 'MANUAL'];
-const SUMMARISED: readonly Status[] = ['PASS', 'NOT_APPLICABLE'];
+/** Results listed per page of `/ftr check`. */
+export const CHECK_PAGE_SIZE = 20;
+
+/** The buttons of a `/ftr check` page; each carries a `CheckPageRef` (see `checkPageValue`). */
+export const CHECK_PAGE_ACTIONS = {
+  previous: 'ftr_check_previous',
+  next: 'ftr_check_next',
+  csv: 'ftr_check_csv',
+} as const;
+
+/** Longer than any requirement ID, section or check id: never looked up (and keeps button values short). */
+const QUERY_MAX = 200;
+
+/*
+ * Line budgets after escaping. With at most three lines per result (check headline, resource,
+ * fix) a page of CHECK_PAGE_SIZE results packs into fewer sections than a message may hold.
+ */
+const HEADLINE_MAX = 500;
+const RESOURCE_LINE_MAX = 900;
+const FIX_MAX = 900;
+
+/** Statuses that need someone to act: listed before the passing and not applicable ones. */
+const PROBLEMS: readonly Status[] = ['FAIL', 'ERROR', 'MANUAL'];
+const STATUS_ORDER: Record<Status, number> = { ERROR: 0, FAIL: 1, MANUAL: 2, NOT_APPLICABLE: 3, PASS: 4 };
 
 const REQUIREMENT_ID = /^(ftr-\d+\.\d+|was-[a-z]+-\d+)$/;
 
-interface Selection {
-  title: string;
-  subtitle: string;
-  results: CheckResult[];
+/** What `/ftr check` was asked about, by its canonical id. */
+export interface CheckQuery {
+  kind: 'check' | 'requirement' | 'section';
+  id: string;
 }
 
-/** What the query names: a check id, a requirement ID or a section, in that order. */
-function select(report: ScanReport, query: string, checks: readonly Check[]): Selection | undefined {
+/**
+ * What a query names, without reading any report: a check id, a requirement ID or a section
+ * (`FTR-7`, `ftr 7`, `iam`), in that order, case-insensitively.
+ */
+export function resolveCheckQuery(query: string, checks: readonly Check[]): CheckQuery | undefined {
   const q = query.trim().toLowerCase();
-  const checkId = [...checks.map((c) => c.id), ...report.results.map((r) => r.checkId)].find((id) => id.toLowerCase() === q);
-  if (checkId) {
-    const check = checks.find((c) => c.id === checkId);
-    const results = report.results.filter((r) => r.checkId === checkId);
-    return {
-      title: checkTitle(checks, checkId, results[0]?.refs ?? []),
-      subtitle: `${codeSpan(checkId)}${check ? ` · ${SEVERITY_EMOJI[check.severity]} ${check.severity} · ${check.refs.join(', ')}` : ''}`,
-      results,
-    };
-  }
+  if (!q || q.length > QUERY_MAX) return undefined;
+  const check = checks.find((c) => c.id.toLowerCase() === q);
+  if (check) return { kind: 'check', id: check.id };
   const requirement = requirements().all.find((r) => r.id.toLowerCase() === q);
-  if (requirement) {
-    return {
-      title: `${requirement.id} · ${requirement.short}`,
-      subtitle: `${requirement.section} ${escapeMrkdwn(requirement.sectionTitle)}`,
-      results: report.results.filter((r) => r.refs.includes(requirement.id)),
-    };
-  }
+  if (requirement) return { kind: 'requirement', id: requirement.id };
   // An unknown requirement ID is unknown, not its section.
   const wanted = REQUIREMENT_ID.test(q) ? undefined : resolveSection(query);
-  if (wanted) {
-    return {
-      title: `${wanted.id} · ${wanted.title}`,
-      subtitle: `${plural(wanted.requirementIds.length, 'requirement')}: ${wanted.requirementIds.join(', ')}`,
-      results: groupBySection(report.results).find((g) => g.id === wanted.id)?.results ?? [],
-    };
-  }
-  return undefined;
+  return wanted ? { kind: 'section', id: wanted.id } : undefined;
 }
 
-/** The lines for one check: a headline, each non-passing resource, a summary of the rest, the fix. */
-function checkLines(checkResults: readonly CheckResult[], checks: readonly Check[]): string[] {
-  const first = checkResults[0];
-  const counts = emptyCounts();
-  for (const r of checkResults) counts[r.status] += 1;
-  const title = `*${escapeMrkdwn(truncate(checkTitle(checks, first.checkId, first.refs), 150))}* · `;
-  const lines = [`${title}${codeSpan(first.checkId)} · ${SEVERITY_EMOJI[first.severity]} ${first.severity} · ${first.refs.join(', ')} — ${countsLine(counts)}`];
-  const detailed = checkResults.filter((r) => DETAILED.includes(r.status));
-  for (const r of detailed.slice(0, DETAILED_PER_CHECK)) {
-    const region = r.region === 'global' ? '' : ` (${escapeMrkdwn(r.region)})`;
-    lines.push(`${STATUS_EMOJI[r.status]} ${resourceName(r.resource)}${region} — ${messageText(r.message)}`);
-  }
-  if (detailed.length > DETAILED_PER_CHECK) {
-    lines.push(`… and ${plural(detailed.length - DETAILED_PER_CHECK, 'more resource')} (${countsLine({ ...counts, PASS: 0, NOT_APPLICABLE: 0 })} in all)`);
-  }
-  for (const status of SUMMARISED) {
-    const resources = checkResults.filter((r) => r.status === status).map((r) => resourceName(r.resource));
-    if (resources.length > 0) lines.push(`${STATUS_EMOJI[status]} ${statusCount(status, resources.length)}: ${listWithMore(resources, 3)}`);
-  }
-  const remediation = checkResults.find((r) => r.status === 'FAIL')?.remediation;
-  if (remediation) lines.push(`:wrench: *Fix:* ${authoredMrkdwn(truncate(remediation, 600))}`);
-  return lines;
-}
-
-function unknownQueryMessage(report: ScanReport, query: string, checks: readonly Check[]): SlackMessage {
-  const candidates = [
-    ...requirements().all.map((r) => r.id),
-    ...requirements().sections.map((s) => s.id),
-    ...checks.map((c) => c.id),
-    ...report.results.map((r) => r.checkId),
-  ];
+/** The private answer to a query that names nothing: the closest requirement IDs, sections and check ids. */
+export function unknownCheckQueryMessage(query: string, checks: readonly Check[]): SlackMessage {
+  const candidates = [...requirements().all.map((r) => r.id), ...requirements().sections.map((s) => s.id), ...checks.map((c) => c.id)];
   const closest = closestMatches(truncate(query, 100), candidates);
   const shown = codeSpan(truncate(query, 100));
   return {
@@ -118,42 +87,177 @@ function unknownQueryMessage(report: ScanReport, query: string, checks: readonly
   };
 }
 
+/** What a page's buttons carry: the query's canonical id, the page (from 1) and the report it showed. */
+export interface CheckPageRef {
+  query: string;
+  page: number;
+  generatedAt: string;
+}
+
+/** `query|page|generatedAt`; short, as queries are bounded. */
+export function checkPageValue(ref: CheckPageRef): string {
+  return `${ref.query}|${ref.page}|${ref.generatedAt}`;
+}
+
+/** The reference a button carried, read from the right (a query could hold `|`); undefined when malformed. */
+export function parseCheckPageRef(value: string): CheckPageRef | undefined {
+  const parts = value.split('|');
+  if (parts.length < 3) return undefined;
+  const generatedAt = parts.pop()!;
+  const page = Number(parts.pop());
+  const query = parts.join('|');
+  return query ? { query, page: Number.isFinite(page) ? page : 1, generatedAt } : undefined;
+}
+
+function resultsOf(report: ScanReport, query: CheckQuery): CheckResult[] {
+  switch (query.kind) {
+    case 'check':
+      return report.results.filter((r) => r.checkId === query.id);
+    case 'requirement':
+      return report.results.filter((r) => r.refs.includes(query.id));
+    case 'section':
+      // A result belongs to the section of its first requirement, as in every per-section count.
+      return report.results.filter((r) => r.refs[0] !== undefined && sectionOf(r.refs[0]) === query.id);
+  }
+}
+
 /**
- * Per-resource results for a requirement ID, a section or a check id, most severe check first and
- * failing resources first; long lists are summarised ("… and N more").
+ * Every result for the query, in the order pages list them: results that need action first,
+ * then the others; within each, the most severe check first (then by section and id) and the
+ * worst status first within a check.
  */
-export function checkResultsMessage(input: { report: ScanReport; query: string; now: Date; checks?: readonly Check[] }): SlackMessage {
-  const checks = input.checks ?? catalog;
-  const selection = select(input.report, input.query, checks);
-  if (!selection) return unknownQueryMessage(input.report, input.query, checks);
-  const gathered = new Date(input.report.generatedAt);
-  const head: KnownBlock[] = [
-    header(selection.title),
-    context(`${selection.subtitle} · gathered ${slackDate(gathered)} (${formatAge(gathered, input.now)})`),
+export function checkQueryResults(report: ScanReport, query: CheckQuery): CheckResult[] {
+  const results = resultsOf(report, query);
+  const checkKey = new Map<string, { severity: number; section: number }>();
+  for (const r of results) {
+    const key = checkKey.get(r.checkId);
+    const severity = severityRank(r.severity);
+    const sectionIndex = sectionRank(r.refs[0] ?? '');
+    if (!key) checkKey.set(r.checkId, { severity, section: sectionIndex });
+    else checkKey.set(r.checkId, { severity: Math.min(key.severity, severity), section: Math.min(key.section, sectionIndex) });
+  }
+  const checkIds = [...checkKey.keys()].sort((a, b) => {
+    const ka = checkKey.get(a)!;
+    const kb = checkKey.get(b)!;
+    return ka.severity - kb.severity || ka.section - kb.section || a.localeCompare(b);
+  });
+  const checkRank = new Map(checkIds.map((id, i) => [id, i]));
+  const tier = (r: CheckResult) => (PROBLEMS.includes(r.status) ? 0 : 1);
+  return [...results].sort(
+    (a, b) =>
+      tier(a) - tier(b) ||
+      checkRank.get(a.checkId)! - checkRank.get(b.checkId)! ||
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      a.region.localeCompare(b.region) ||
+      a.resource.localeCompare(b.resource),
+  );
+}
+
+function titleOf(query: CheckQuery, checks: readonly Check[]): { title: string; subtitle: string } {
+  if (query.kind === 'check') {
+    const check = checks.find((c) => c.id === query.id)!;
+    return { title: check.title, subtitle: `${codeSpan(check.id)} · ${SEVERITY_EMOJI[check.severity]} ${check.severity} · ${check.refs.join(', ')}` };
+  }
+  if (query.kind === 'requirement') {
+    const requirement = requirements().byId.get(query.id)!;
+    return { title: `${requirement.id} · ${requirement.short}`, subtitle: `${requirement.section} ${escapeMrkdwn(requirement.sectionTitle)}` };
+  }
+  const wanted = requirements().sections.find((s) => s.id === query.id)!;
+  return { title: `${wanted.id} · ${wanted.title}`, subtitle: `${plural(wanted.requirementIds.length, 'requirement')}: ${wanted.requirementIds.join(', ')}` };
+}
+
+function countStatuses(results: readonly CheckResult[]): Record<Status, number> {
+  const counts = emptyCounts();
+  for (const r of results) counts[r.status] += 1;
+  return counts;
+}
+
+/** Consecutive results of one check, for one headline each. */
+function runsByCheck(results: readonly CheckResult[]): CheckResult[][] {
+  const runs: CheckResult[][] = [];
+  for (const r of results) {
+    const last = runs[runs.length - 1];
+    if (last && last[0].checkId === r.checkId) last.push(r);
+    else runs.push([r]);
+  }
+  return runs;
+}
+
+/** A page's lines: per check, a headline with the check's counts over every page, its resources and the fix. */
+function pageLines(shown: readonly CheckResult[], all: readonly CheckResult[], checks: readonly Check[]): string[] {
+  const lines: string[] = [];
+  for (const run of runsByCheck(shown)) {
+    const first = run[0];
+    const counts = countStatuses(all.filter((r) => r.checkId === first.checkId));
+    const title = escapeMrkdwn(truncate(checkTitle(checks, first.checkId, first.refs), 150));
+    const refs = escapeMrkdwn(truncate(first.refs.join(', '), 200));
+    lines.push(
+      clipMrkdwn(`*${title}* · ${codeSpan(truncate(first.checkId, 100))} · ${SEVERITY_EMOJI[first.severity]} ${first.severity} · ${refs} — ${countsLine(counts)}`, HEADLINE_MAX),
+    );
+    for (const r of run) {
+      const region = r.region === 'global' ? '' : ` (${escapeMrkdwn(truncate(r.region, 40))})`;
+      lines.push(clipMrkdwn(`${STATUS_EMOJI[r.status]} ${resourceName(r.resource)}${region} — ${messageText(r.message)}`, RESOURCE_LINE_MAX));
+    }
+    const remediation = run.find((r) => r.status === 'FAIL' && r.remediation)?.remediation;
+    if (remediation) lines.push(clipMrkdwn(`:wrench: *Fix:* ${authoredMrkdwn(truncate(remediation, 600))}`, FIX_MAX));
+  }
+  return lines;
+}
+
+function pageButtons(query: string, page: number, pages: number, generatedAt: string): Button[] {
+  const value = (p: number) => checkPageValue({ query, page: p, generatedAt });
+  return [
+    ...(page > 1 ? [button({ text: '← Previous', actionId: CHECK_PAGE_ACTIONS.previous, value: value(page - 1) })] : []),
+    ...(page < pages ? [button({ text: 'Next →', actionId: CHECK_PAGE_ACTIONS.next, value: value(page + 1) })] : []),
+    button({ text: ':page_facing_up: Download CSV', actionId: CHECK_PAGE_ACTIONS.csv, value: value(page) }),
   ];
-  if (selection.results.length === 0) {
+}
+
+/**
+ * One page of per-resource results for a requirement ID, a section or a check id (see
+ * `checkQueryResults` for the order), with Previous / Next and Download CSV buttons. `page`
+ * counts from 1 and is clamped to the pages there are. `shownGeneratedAt`, the report the
+ * pressed page showed, makes the page say when a newer scan replaced it.
+ */
+export function checkResultsMessage(input: {
+  report: ScanReport;
+  query: string;
+  now: Date;
+  checks?: readonly Check[];
+  page?: number;
+  shownGeneratedAt?: string;
+}): SlackMessage {
+  const { report } = input;
+  const checks = input.checks ?? catalog;
+  const query = resolveCheckQuery(input.query, checks);
+  if (!query) return unknownCheckQueryMessage(input.query, checks);
+  const { title, subtitle } = titleOf(query, checks);
+  const gathered = new Date(report.generatedAt);
+  const head: KnownBlock[] = [header(title), context(`${subtitle} · gathered ${slackDate(gathered)} (${formatAge(gathered, input.now)})`)];
+  if (input.shownGeneratedAt !== undefined && input.shownGeneratedAt !== report.generatedAt) {
+    head.push(section(':arrows_counterclockwise: A newer scan finished since this page was shown: these are its results.'));
+  }
+  const results = checkQueryResults(report, query);
+  if (results.length === 0) {
     return {
-      text: `${escapeMrkdwn(selection.title)}: no results`,
+      text: `${escapeMrkdwn(truncate(title, 200))}: no results`,
       blocks: [...head, section(`No results in this scan. \`/ftr explain <requirement>\` says how it is checked.`)],
     };
   }
-  // groupBySection orders worst status first; keep that order within each check.
-  const ordered = groupBySection(selection.results).flatMap((g) => g.results);
-  const byCheck = new Map<string, CheckResult[]>();
-  for (const r of ordered) {
-    const list = byCheck.get(r.checkId);
-    if (list) list.push(r);
-    else byCheck.set(r.checkId, [r]);
-  }
-  const groups = [...byCheck.values()].sort(
-    (a, b) =>
-      severityRank(a[0].severity) - severityRank(b[0].severity) ||
-      sectionRank(a[0].refs[0]) - sectionRank(b[0].refs[0]) ||
-      a[0].checkId.localeCompare(b[0].checkId),
-  );
-  const body: KnownBlock[] = groups.slice(0, CHECKS_SHOWN).flatMap((g) => packSections(checkLines(g, checks)));
-  if (groups.length > CHECKS_SHOWN) body.push(context(`… and ${plural(groups.length - CHECKS_SHOWN, 'more check')}.`));
-  const counts = emptyCounts();
-  for (const r of selection.results) counts[r.status] += 1;
-  return withThread({ text: escapeMrkdwn(truncate(`${selection.title}: ${countsLine(counts)}`, 300)), head, body });
+  const pages = Math.ceil(results.length / CHECK_PAGE_SIZE);
+  const requested = Number.isFinite(input.page) ? Math.trunc(input.page!) : 1;
+  const page = Math.min(Math.max(1, requested), pages);
+  const from = (page - 1) * CHECK_PAGE_SIZE;
+  const shown = results.slice(from, from + CHECK_PAGE_SIZE);
+  const counts = countsLine(countStatuses(results));
+  head.push(section(`*${counts}* · results ${(from + 1).toLocaleString('en-US')}–${(from + shown.length).toLocaleString('en-US')} of ${results.length.toLocaleString('en-US')}, those needing action first`));
+  return {
+    text: escapeMrkdwn(truncate(`${title}: ${counts} (page ${page} of ${pages})`, 300)),
+    blocks: [
+      ...head,
+      ...packSections(pageLines(shown, results, checks)),
+      context(`Page ${page.toLocaleString('en-US')} of ${pages.toLocaleString('en-US')}`),
+      actions(pageButtons(query.id, page, pages, report.generatedAt)),
+    ],
+  };
 }

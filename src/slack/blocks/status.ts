@@ -1,11 +1,11 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { catalog } from '../../checks/catalog';
-import { automatedRequirements, requirementPosture, requirementStatuses } from '../../core/posture';
-import { requirements, type Section } from '../../core/requirements';
-import type { Check, CheckResult, Severity } from '../../core/types';
+import { automatedRequirements, requirementPosture, requirementStatuses, type RequirementPosture } from '../../core/posture';
+import { requirements, sectionOf, type Section } from '../../core/requirements';
+import type { Check, CheckResult, Severity, Status } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
-import { groupBySection, type SectionGroup } from '../../report/grouping';
 import { codeSpan, escapeMrkdwn, truncate } from '../mrkdwn';
+import type { Runbook } from '../runbooks';
 import {
   checkTitle,
   closestMatches,
@@ -27,6 +27,7 @@ import {
   worstStatus,
 } from './format';
 import { actions, button, context, divider, header, packSections, section } from './kit';
+import { LIMITS } from './limits';
 import type { ScanProgressView, SlackMessage } from './types';
 
 /** How many failing checks the overview lists before "… and N more". */
@@ -92,23 +93,111 @@ export interface EarlierPosture {
   met: number;
 }
 
-/**
- * "*41 of 62 requirements met* · :arrow_up: 3 more than a week ago (38 on <date>)"; against a scan
- * less than a week older, "… since <date> (38 then)"; without one, the count alone.
- */
-function postureLine(report: ScanReport, checks: readonly Check[], earlier: EarlierPosture | undefined): string {
-  const { met, total } = requirementPosture(requirementStatuses(report.results), automatedRequirements(checks));
-  const count = `*${met} of ${total} requirements met*`;
-  if (!earlier) return count;
-  const when = slackDate(earlier.generatedAt);
-  if (earlier.met === met) return `${count} · no change since ${when}`;
-  const change = countChange(met, earlier.met);
-  const aWeekOlder = new Date(report.generatedAt).getTime() - earlier.generatedAt.getTime() >= WEEK_MS;
-  return aWeekOlder ? `${count} · ${change} than a week ago (${earlier.met} on ${when})` : `${count} · ${change} since ${when} (${earlier.met} then)`;
+/** The buttons of the failures a status lists; each answers the person who pressed, privately. */
+export const STATUS_ACTIONS = {
+  runbook: 'ftr_status_runbook',
+  resources: 'ftr_status_resources',
+} as const;
+
+/** What a failure's button names: the failing check and the requirement it is listed for. */
+export interface FailureRef {
+  checkId: string;
+  /** Absent for a check without requirement IDs. */
+  requirementId?: string;
 }
 
-function sectionLine(group: SectionGroup): string {
-  return `${STATUS_EMOJI[worstStatus(group.counts)]} *${group.id}* ${escapeMrkdwn(group.title)} — ${countsLine(group.counts)}`;
+/** `iam_user_mfa|FTR-7.1`: check ids and requirement IDs never hold a `|`. */
+export function failureValue(ref: FailureRef): string {
+  return `${ref.checkId}|${ref.requirementId ?? ''}`;
+}
+
+export function parseFailureValue(value: string): FailureRef | undefined {
+  const [checkId, requirementId, ...rest] = value.split('|');
+  if (!checkId || rest.length > 0) return undefined;
+  return requirementId ? { checkId, requirementId } : { checkId };
+}
+
+/**
+ * The shipped runbook covering a requirement: the first that declares it among its refs. Only FTR
+ * requirements count: the checklist refs runbooks declare are broad practices (WAS-IR-1, having
+ * runbooks at all, is on every one), which would offer an incident runbook for any failure.
+ */
+export function runbookForRequirement(runbooks: readonly Runbook[], requirementId: string): Runbook | undefined {
+  if (!requirementId.startsWith('FTR-')) return undefined;
+  return runbooks.find((r) => r.refs.includes(requirementId));
+}
+
+/** Runbook when one covers a requirement of the failure, else Show resources; none when the value would not fit. */
+function failureButton(failure: FailingCheck, runbooks: readonly Runbook[]): Button | undefined {
+  const covered = failure.refs.find((ref) => runbookForRequirement(runbooks, ref) !== undefined);
+  const value = failureValue({ checkId: failure.checkId, requirementId: covered ?? failure.refs[0] });
+  if (value.length > LIMITS.buttonValue) return undefined;
+  return covered
+    ? button({ text: ':book: Runbook', actionId: STATUS_ACTIONS.runbook, value })
+    : button({ text: 'Show resources', actionId: STATUS_ACTIONS.resources, value });
+}
+
+/** How the requirements of a scan (or a section) stand: met, and of those not met, what holds them up. */
+interface RequirementCounts {
+  met: number;
+  total: number;
+  /** FTR requirements failing or not evaluable: what stops the review passing. */
+  blocking: number;
+  /** Requirements waiting for a person's attestation (FTR or checklist). */
+  attestation: number;
+}
+
+/** `posture` (met of total, as the posture counts them) for `ids`, with their blocking and attestation counts. */
+function requirementCounts(posture: { met: number; total: number }, ids: readonly string[], statuses: Readonly<Record<string, Status>>): RequirementCounts {
+  const counts: RequirementCounts = { met: posture.met, total: posture.total, blocking: 0, attestation: 0 };
+  for (const id of ids) {
+    const status = statuses[id];
+    if (status === 'MANUAL') counts.attestation += 1;
+    else if (id.startsWith('FTR-') && (status === 'FAIL' || status === 'ERROR')) counts.blocking += 1;
+  }
+  return counts;
+}
+
+/** "*41 of 62 requirements met* (6 blocking · 18 need attestation)"; the parenthesis left out when all are met. */
+function requirementsHeadline(counts: RequirementCounts): string {
+  const met = `*${counts.met} of ${plural(counts.total, 'requirement')} met*`;
+  if (counts.met === counts.total) return met;
+  const open = [`${counts.blocking} blocking`, counts.attestation > 0 ? statusCount('MANUAL', counts.attestation) : ''];
+  return `${met} (${open.filter(Boolean).join(' · ')})`;
+}
+
+/**
+ * The headline with the direction: "… · :arrow_up: 3 more than a week ago (38 on <date>)"; against
+ * a scan less than a week older, "… since <date> (38 then)"; without one, the headline alone.
+ */
+function postureLine(report: ScanReport, counts: RequirementCounts, earlier: EarlierPosture | undefined): string {
+  const headline = requirementsHeadline(counts);
+  if (!earlier) return headline;
+  const when = slackDate(earlier.generatedAt);
+  if (earlier.met === counts.met) return `${headline} · no change since ${when}`;
+  const change = countChange(counts.met, earlier.met);
+  const aWeekOlder = new Date(report.generatedAt).getTime() - earlier.generatedAt.getTime() >= WEEK_MS;
+  return aWeekOlder ? `${headline} · ${change} than a week ago (${earlier.met} on ${when})` : `${headline} · ${change} since ${when} (${earlier.met} then)`;
+}
+
+/** The results that are evidence for any requirement of the section (a check may serve two sections). */
+function sectionResults(section: Section, results: readonly CheckResult[]): CheckResult[] {
+  return results.filter((r) => r.refs.some((ref) => sectionOf(ref) === section.id));
+}
+
+/** ":x: *FTR-7* Identity and Access Management — 5 of 8 requirements met · 12 failing resources". */
+function sectionLine(section: Section, met: number, results: readonly CheckResult[]): string {
+  const counts = emptyCounts();
+  for (const r of results) counts[r.status] += 1;
+  const failedResources = new Set(results.filter((r) => r.status === 'FAIL').map((r) => r.resource)).size;
+  const parts = [
+    `${met} of ${plural(section.requirementIds.length, 'requirement')} met`,
+    results.length === 0 ? 'not evaluated by this scan' : '',
+    failedResources > 0 ? plural(failedResources, 'failing resource') : '',
+    counts.ERROR > 0 ? plural(counts.ERROR, 'error') : '',
+  ];
+  const emoji = results.length === 0 ? ':grey_question:' : STATUS_EMOJI[worstStatus(counts)];
+  return `${emoji} *${section.id}* ${escapeMrkdwn(section.title)} — ${parts.filter(Boolean).join(' · ')}`;
 }
 
 function requirementLine(id: string, results: readonly CheckResult[]): string {
@@ -121,6 +210,7 @@ function requirementLine(id: string, results: readonly CheckResult[]): string {
     : `${STATUS_EMOJI[worstStatus(counts)]} *${id}* ${short} — ${countsLine(counts)}`;
 }
 
+/** The resources behind the requirements: failing checks and resources, errors, attestations, passes. */
 function summaryLine(results: readonly CheckResult[], failing: readonly FailingCheck[]): string {
   const counts = emptyCounts();
   for (const r of results) counts[r.status] += 1;
@@ -153,9 +243,9 @@ function errorsLine(results: readonly CheckResult[]): string | undefined {
   return `${STATUS_EMOJI.ERROR} *Could not evaluate* ${listWithMore(ids.map(codeSpan), 5, 'checks')} — often missing permissions; \`/ftr check <id>\` shows why.`;
 }
 
-function failureBlocks(failing: readonly FailingCheck[], max: number): KnownBlock[] {
+function failureBlocks(failing: readonly FailingCheck[], max: number, runbooks: readonly Runbook[]): KnownBlock[] {
   if (failing.length === 0) return [];
-  const blocks: KnownBlock[] = [section(`*Top failures* (most severe first)`), ...failing.slice(0, max).map((f) => section(failureText(f)))];
+  const blocks: KnownBlock[] = [section(`*Top failures* (most severe first)`), ...failing.slice(0, max).map((f) => section(failureText(f), failureButton(f, runbooks)))];
   if (failing.length > max) {
     blocks.push(context(`… and ${plural(failing.length - max, 'more failing check')}. \`/ftr check <requirement, section or check id>\` lists every resource.`));
   }
@@ -179,18 +269,30 @@ function rescanActions(canRescan: boolean, accountId: string): KnownBlock[] {
   return canRescan ? [actions([button({ text: ':arrows_counterclockwise: Re-scan', actionId: RESCAN_ACTION_ID, value: accountId, style: 'primary' })])] : [];
 }
 
-function sectionStatus(input: { report: ScanReport; section: Section; now: Date; accountId: string; canRescan: boolean; checks: readonly Check[] }): SlackMessage {
-  const { report, now, accountId } = input;
-  const group = groupBySection(report.results).find((g) => g.id === input.section.id);
-  const results = group?.results ?? [];
+interface StatusView {
+  report: ScanReport;
+  now: Date;
+  accountId: string;
+  canRescan: boolean;
+  checks: readonly Check[];
+  runbooks: readonly Runbook[];
+  statuses: Readonly<Record<string, Status>>;
+  posture: RequirementPosture;
+}
+
+function sectionStatus(input: StatusView & { section: Section }): SlackMessage {
+  const { report, now, accountId, statuses } = input;
+  const results = sectionResults(input.section, report.results);
   const failing = failingChecks(results, input.checks);
+  const met = input.posture.sections.find((s) => s.id === input.section.id) ?? { met: 0, total: input.section.requirementIds.length };
+  const counts = requirementCounts(met, input.section.requirementIds, statuses);
   const blocks: KnownBlock[] = [
     header(`${input.section.id} · ${input.section.title}`),
     context(provenanceLine(report, accountId, now)),
-    section(summaryLine(results, failing)),
+    section(`${requirementsHeadline(counts)}\n${summaryLine(results, failing)}`),
     ...packSections(input.section.requirementIds.map((id) => requirementLine(id, report.results))),
     divider(),
-    ...failureBlocks(failing, SECTION_FAILURES),
+    ...failureBlocks(failing, SECTION_FAILURES, input.runbooks),
   ];
   const errors = errorsLine(results);
   if (errors) blocks.push(section(errors));
@@ -202,9 +304,10 @@ function sectionStatus(input: { report: ScanReport; section: Section; now: Date;
 }
 
 /**
- * The posture of one account: per FTR section, the most important failures with their
- * requirement IDs and resources, how old the data is, and a Re-scan button for those who may.
- * With `section`, only that section, requirement by requirement.
+ * The posture of one account, in requirements first and resources second: how many requirements
+ * are met (how many block the review, how many wait for attestation), then per FTR section; the
+ * most important failures, each with its Runbook or Show resources button; how old the data is;
+ * and a Re-scan button for those who may. With `section`, only that section, requirement by requirement.
  */
 export function statusMessage(input: {
   report: ScanReport;
@@ -216,22 +319,29 @@ export function statusMessage(input: {
   checks?: readonly Check[];
   /** The scan about a week before the report, for the overview's direction; none: the count alone. */
   weekAgo?: EarlierPosture;
+  /** The shipped runbooks, for the failures' Runbook buttons; none: every failure offers Show resources. */
+  runbooks?: readonly Runbook[];
 }): SlackMessage {
   const checks = input.checks ?? catalog;
+  const statuses = requirementStatuses(input.report.results);
+  const set = requirements();
+  const posture = requirementPosture(statuses, automatedRequirements(checks), set);
+  const view: StatusView = { ...input, checks, runbooks: input.runbooks ?? [], statuses, posture };
   if (input.section !== undefined && input.section.trim() !== '') {
     const wanted = resolveSection(input.section);
-    return wanted ? sectionStatus({ ...input, section: wanted, checks }) : unknownSectionMessage(input.section);
+    return wanted ? sectionStatus({ ...view, section: wanted }) : unknownSectionMessage(input.section);
   }
-  const { report, now, accountId } = input;
+  const { report, now, accountId } = view;
   const failing = failingChecks(report.results, checks);
+  const counts = requirementCounts(posture, set.all.map((r) => r.id), statuses);
+  const lines = set.sections.map((s, i) => sectionLine(s, posture.sections[i].met, sectionResults(s, report.results)));
   const blocks: KnownBlock[] = [
     header(`FTR readiness · ${accountId}`),
     context(provenanceLine(report, accountId, now)),
-    context(postureLine(report, checks, input.weekAgo)),
-    section(summaryLine(report.results, failing)),
-    ...packSections(groupBySection(report.results).map(sectionLine)),
+    section(`${postureLine(report, counts, input.weekAgo)}\n${summaryLine(report.results, failing)}`),
+    ...packSections(lines),
     divider(),
-    ...failureBlocks(failing, TOP_FAILURES),
+    ...failureBlocks(failing, TOP_FAILURES, view.runbooks),
   ];
   const errors = errorsLine(report.results);
   if (errors) blocks.push(section(errors));
@@ -262,5 +372,6 @@ export function scanProgressMessage(input: { progress: ScanProgressView; account
   return {
     text: headline,
     blocks: [section(`:hourglass_flowing_sand: *Scanning ${codeSpan(accountId)}*: ${progress.done}/${progress.total} checks`), context(progressLine(progress, input.now))],
+    progress: true,
   };
 }

@@ -7,6 +7,8 @@ export interface SlackMessage {
   blocks: KnownBlock[];
   /** Continuation posted as thread replies, when the content does not fit. */
   thread?: SlackMessage[];
+  /** A step of work in progress, replaced by its result: never offered for sharing. */
+  progress?: boolean;
 }
 
 export type { ScanProgressView } from '../../engine/scanService';

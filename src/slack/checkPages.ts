@@ -1,0 +1,145 @@
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { formatCsv } from '../report/format';
+import type { SlackApp } from './app';
+import { refusalFor } from './authorize';
+import { checkResultsMessage, errorMessage, type SlackMessage } from './blocks';
+import { plural } from './blocks/format';
+import { section } from './blocks/kit';
+import {
+  CHECK_PAGE_ACTIONS,
+  checkQueryResults,
+  parseCheckPageRef,
+  resolveCheckQuery,
+  unknownCheckQueryMessage,
+  type CheckPageRef,
+  type CheckQuery,
+} from './blocks/results';
+import type { SlackServices } from './command';
+import { ChannelMessage, ExistingMessage, slackErrorCode } from './conversation';
+import { codeSpan } from './mrkdwn';
+import { postToResponseUrl } from './responseUrl';
+import { userFacingReason } from './status';
+import type { WebClient } from './webClient';
+
+/** A press of a `/ftr check` page button, with what it asks for once checked. */
+interface PagePress {
+  body: BlockAction;
+  ref: CheckPageRef;
+  query: CheckQuery;
+}
+
+/** Says something to the person who pressed alone, below the page (a new ephemeral message). */
+async function tellPresser(body: BlockAction, message: SlackMessage): Promise<void> {
+  if (!body.response_url) throw new Error('the button press carries no response_url to answer through');
+  await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+}
+
+function note(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}
+
+/**
+ * Replaces the page whose button was pressed: a private page through the interaction's
+ * response_url (the Web API cannot edit ephemeral messages), a channel message with chat.update.
+ */
+async function replacePage(client: WebClient, services: SlackServices, body: BlockAction, message: SlackMessage): Promise<void> {
+  const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
+  const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
+  if (body.container?.is_ephemeral === true || !channel || !ts) {
+    if (!body.response_url) throw new Error('the page can be replaced neither through the Web API nor a response_url');
+    await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: true, text: message.text, blocks: message.blocks });
+    return;
+  }
+  await new ExistingMessage(new ChannelMessage(client, channel, ts), body.response_url, services.logger).update(message);
+}
+
+/** Why a direct message could not be opened, in words the presser can act on. */
+function cannotDmReason(code: string | undefined): string {
+  if (code === 'missing_scope') return 'the app is not allowed to open direct messages (it needs the im:write scope; ask whoever installed it to reinstall it)';
+  return code ? `Slack answered ${code}` : 'the request to Slack failed';
+}
+
+/** `ftr-check-FTR-7-2024-05-01.csv`: the query and the day of the scan, safe in any file system. */
+function csvFilename(query: CheckQuery, generatedAt: string): string {
+  return `ftr-check-${query.id.replace(/[^A-Za-z0-9._-]+/g, '_')}-${generatedAt.slice(0, 10)}.csv`;
+}
+
+/**
+ * The buttons of `/ftr check` pages: Previous / Next replace the page with the one asked for
+ * (from the latest report, saying so when a newer scan replaced the one shown); Download CSV
+ * sends every result for the query as a file in a direct message to the person who pressed.
+ * Every press needs `read`.
+ */
+export function registerCheckPages(slack: SlackApp): void {
+  const { app, services } = slack;
+  const { authorization, logger, scans, checks } = services;
+  const client = app.client;
+
+  /**
+   * Checks who pressed and what the button asks for, then runs `handle`; anything wrong is told
+   * to the presser (`what` the button does, for "Could not …").
+   */
+  const onPress = (actionId: string, what: string, handle: (press: PagePress) => Promise<void>) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      await slack.track(actionId, async () => {
+        const userId = body.user.id;
+        if (!(await authorization.authorize(userId, 'read'))) {
+          logger.info({ user: userId, action: actionId }, 'refused: may not read');
+          return tellPresser(body, refusalFor(authorization, 'read', 'see check results'));
+        }
+        const value = action.value ?? '';
+        const ref = parseCheckPageRef(value);
+        const query = ref && resolveCheckQuery(ref.query, checks);
+        if (!ref || !query) return tellPresser(body, unknownCheckQueryMessage(ref?.query ?? value, checks));
+        try {
+          await handle({ body, ref, query });
+        } catch (err) {
+          logger.error({ err, action: actionId }, 'check page button failed');
+          const code = slackErrorCode(err);
+          await tellPresser(body, errorMessage({ what: `${what} ${query.id}`, reason: code ? `Slack answered ${code}.` : userFacingReason(err) }));
+        }
+      });
+    });
+  };
+
+  const latestReport = async (body: BlockAction, what: string) => {
+    const report = await scans.latest(await scans.accountId());
+    if (!report) await tellPresser(body, errorMessage({ what, reason: 'No scan report is stored any more; /ftr status starts a scan.' }));
+    return report;
+  };
+
+  const showPage = async ({ body, ref, query }: PagePress) => {
+    const report = await latestReport(body, `show ${query.id}`);
+    if (!report) return;
+    const page = checkResultsMessage({ report, query: query.id, page: ref.page, now: services.now(), checks, shownGeneratedAt: ref.generatedAt });
+    await replacePage(client, services, body, page);
+  };
+  onPress(CHECK_PAGE_ACTIONS.previous, 'show', showPage);
+  onPress(CHECK_PAGE_ACTIONS.next, 'show', showPage);
+
+  onPress(CHECK_PAGE_ACTIONS.csv, 'send the CSV of', async ({ body, ref, query }) => {
+    const report = await latestReport(body, `send the CSV of ${query.id}`);
+    if (!report) return;
+    const userId = body.user.id;
+    let dm: string | undefined;
+    try {
+      dm = (await client.conversations.open({ users: userId })).channel?.id;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      logger.warn({ err, user: userId }, 'cannot open a direct message for the CSV');
+      return tellPresser(body, note(`:warning: Could not send the CSV: I cannot open a direct message with you (${cannotDmReason(code)}).`));
+    }
+    if (!dm) return tellPresser(body, note(':warning: Could not send the CSV: Slack opened no direct message with you.'));
+    const results = checkQueryResults(report, query);
+    const newer = report.generatedAt !== ref.generatedAt ? ' It holds the newer scan that finished since the page was shown.' : '';
+    await client.files.uploadV2({
+      channel_id: dm,
+      file: Buffer.from(formatCsv({ ...report, results }), 'utf8'),
+      filename: csvFilename(query, report.generatedAt),
+      title: `${query.id}: all ${plural(results.length, 'result')} of the scan of ${report.generatedAt}`,
+    });
+    logger.info({ user: userId, query: query.id, results: results.length }, 'check results sent as CSV');
+    await tellPresser(body, note(`:page_facing_up: Sent every result for ${codeSpan(query.id)} (${plural(results.length, 'row')}) as a CSV file to your direct messages with the app.${newer}`));
+  });
+}
