@@ -1,7 +1,7 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { formatCsv } from '../report/format';
 import type { SlackApp } from './app';
-import { refusalFor } from './authorize';
+import { onButton, tellPresser } from './buttons';
 import { checkResultsMessage, errorMessage, type SlackMessage } from './blocks';
 import { plural } from './blocks/format';
 import { section } from './blocks/kit';
@@ -18,7 +18,6 @@ import type { SlackServices } from './command';
 import { ChannelMessage, ExistingMessage, slackErrorCode } from './conversation';
 import { codeSpan } from './mrkdwn';
 import { postToResponseUrl } from './responseUrl';
-import { userFacingReason } from './status';
 import type { WebClient } from './webClient';
 
 /** A press of a `/ftr check` page button, with what it asks for once checked. */
@@ -26,12 +25,6 @@ interface PagePress {
   body: BlockAction;
   ref: CheckPageRef;
   query: CheckQuery;
-}
-
-/** Says something to the person who pressed alone, below the page (a new ephemeral message). */
-async function tellPresser(body: BlockAction, message: SlackMessage): Promise<void> {
-  if (!body.response_url) throw new Error('the button press carries no response_url to answer through');
-  await postToResponseUrl(body.response_url, { response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
 }
 
 function note(text: string): SlackMessage {
@@ -72,40 +65,26 @@ function csvFilename(query: CheckQuery, generatedAt: string): string {
  */
 export function registerCheckPages(slack: SlackApp): void {
   const { app, services } = slack;
-  const { authorization, logger, scans, checks } = services;
+  const { logger, scans, checks } = services;
   const client = app.client;
 
-  /**
-   * Checks who pressed and what the button asks for, then runs `handle`; anything wrong is told
-   * to the presser (`what` the button does, for "Could not …").
-   */
-  const onPress = (actionId: string, what: string, handle: (press: PagePress) => Promise<void>) => {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
-      await ack();
-      await slack.track(actionId, async () => {
-        const userId = body.user.id;
-        if (!(await authorization.authorize(userId, 'read'))) {
-          logger.info({ user: userId, action: actionId }, 'refused: may not read');
-          return tellPresser(body, refusalFor(authorization, 'read', 'see check results'));
-        }
-        const value = action.value ?? '';
+  /** Checks what the button asks for, then runs `handle`; `what` the button does, for "Could not …". */
+  const onPress = (actionId: string, what: string, handle: (press: PagePress) => Promise<void>) =>
+    onButton(slack, {
+      actionId,
+      requires: 'read',
+      what: `${what} these results`,
+      handle: async ({ body, value }) => {
         const ref = parseCheckPageRef(value);
         const query = ref && resolveCheckQuery(ref.query, checks);
-        if (!ref || !query) return tellPresser(body, unknownCheckQueryMessage(ref?.query ?? value, checks));
-        try {
-          await handle({ body, ref, query });
-        } catch (err) {
-          logger.error({ err, action: actionId }, 'check page button failed');
-          const code = slackErrorCode(err);
-          await tellPresser(body, errorMessage({ what: `${what} ${query.id}`, reason: code ? `Slack answered ${code}.` : userFacingReason(err) }));
-        }
-      });
+        if (!ref || !query) return tellPresser(client, body, unknownCheckQueryMessage(ref?.query ?? value, checks));
+        await handle({ body, ref, query });
+      },
     });
-  };
 
   const latestReport = async (body: BlockAction, what: string) => {
     const report = await scans.latest(await scans.accountId());
-    if (!report) await tellPresser(body, errorMessage({ what, reason: 'No scan report is stored any more; /ftr status starts a scan.' }));
+    if (!report) await tellPresser(client, body, errorMessage({ what, reason: 'No scan report is stored any more; /ftr status starts a scan.' }));
     return report;
   };
 
@@ -128,9 +107,9 @@ export function registerCheckPages(slack: SlackApp): void {
     } catch (err) {
       const code = slackErrorCode(err);
       logger.warn({ err, user: userId }, 'cannot open a direct message for the CSV');
-      return tellPresser(body, note(`:warning: Could not send the CSV: I cannot open a direct message with you (${cannotDmReason(code)}).`));
+      return tellPresser(client, body, note(`:warning: Could not send the CSV: I cannot open a direct message with you (${cannotDmReason(code)}).`));
     }
-    if (!dm) return tellPresser(body, note(':warning: Could not send the CSV: Slack opened no direct message with you.'));
+    if (!dm) return tellPresser(client, body, note(':warning: Could not send the CSV: Slack opened no direct message with you.'));
     const results = checkQueryResults(report, query);
     const newer = report.generatedAt !== ref.generatedAt ? ' It holds the newer scan that finished since the page was shown.' : '';
     await client.files.uploadV2({
@@ -140,6 +119,6 @@ export function registerCheckPages(slack: SlackApp): void {
       title: `${query.id}: all ${plural(results.length, 'result')} of the scan of ${report.generatedAt}`,
     });
     logger.info({ user: userId, query: query.id, results: results.length }, 'check results sent as CSV');
-    await tellPresser(body, note(`:page_facing_up: Sent every result for ${codeSpan(query.id)} (${plural(results.length, 'row')}) as a CSV file to your direct messages with the app.${newer}`));
+    await tellPresser(client, body, note(`:page_facing_up: Sent every result for ${codeSpan(query.id)} (${plural(results.length, 'row')}) as a CSV file to your direct messages with the app.${newer}`));
   });
 }

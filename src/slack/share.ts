@@ -1,12 +1,10 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { SlackApp } from './app';
-import { refusalFor } from './authorize';
+import { onButton, tellPresser } from './buttons';
 import { errorMessage, type SlackMessage } from './blocks';
 import { context } from './blocks/kit';
 import type { ChannelPolicy } from './channels';
 import type { SlashCommand } from './command';
 import { SHARE_ACTION_ID, SlashCommandConversation, type Conversation, type PostedMessage } from './conversation';
-import { postToResponseUrl } from './responseUrl';
 import { parseCommandText, routeCommand } from './router';
 
 const MAX_SHARE_VALUE = 2000;
@@ -51,32 +49,29 @@ class SharedConversation implements Conversation {
  */
 export function registerShare(slack: SlackApp, deps: { commands: readonly SlashCommand[]; channels: ChannelPolicy }): void {
   const { app, services } = slack;
-  const { logger, authorization } = services;
-  app.action<BlockAction<ButtonAction>>(SHARE_ACTION_ID, async ({ ack, body, action }) => {
-    await ack();
-    await slack.track(SHARE_ACTION_ID, async () => {
-      const userId = body.user.id;
+  const { logger } = services;
+  onButton(slack, {
+    actionId: SHARE_ACTION_ID,
+    requires: 'read',
+    what: 'share this answer',
+    handle: async ({ body, value, userId }) => {
       const channelId = body.channel?.id ?? (body.container?.channel_id as string | undefined);
       const responseUrl = body.response_url;
-      const tell = (message: SlackMessage) =>
-        responseUrl ? postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }) : Promise.resolve();
-      if (!(await authorization.authorize(userId, 'read'))) return tell(refusalFor(authorization, 'read', 'share answers'));
-      const text = action.value ?? '';
-      if (!channelId || !responseUrl || shareValue(text, deps.commands) !== text) {
-        return tell(errorMessage({ what: 'share this answer', reason: 'The button no longer says what to share; run the command again.' }));
+      if (!channelId || !responseUrl || shareValue(value, deps.commands) !== value) {
+        return tellPresser(app.client, body, errorMessage({ what: 'share this answer', reason: 'The button no longer says what to share; run the command again.' }));
       }
       const verdict = await deps.channels.mayShare(channelId);
       if (!verdict.ok) {
         logger.info({ user: userId, channel: channelId }, 'share refused: the channel may not see findings');
-        return tell(errorMessage({ what: 'share this answer here', reason: verdict.reason }));
+        return tellPresser(app.client, body, errorMessage({ what: 'share this answer here', reason: verdict.reason }));
       }
-      logger.info({ user: userId, channel: channelId, command: text }, 'answer shared in the channel');
+      logger.info({ user: userId, channel: channelId, command: value }, 'answer shared in the channel');
       const conversation = new SharedConversation(new SlashCommandConversation(app.client, channelId, responseUrl, logger), userId);
       await routeCommand({
-        text,
+        text: value,
         commands: deps.commands,
         context: { userId, channelId, may: async (a) => a === 'read', responseUrl, conversation, services },
       });
-    });
+    },
   });
 }

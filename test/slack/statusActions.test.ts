@@ -114,7 +114,7 @@ describe('the buttons of a status’s failures', () => {
     expect(body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(body.text).toMatch(/^Only .* may show the failing resources/);
     expect(allText(body)).not.toContain('alice');
-    expect(h.logs.map((l) => JSON.parse(l)).some((l) => l.msg === 'refused: may not read' && l.user === READER)).toBe(true);
+    expect(h.logs.map((l) => JSON.parse(l)).some((l) => l.msg === 'refused: not allowed' && l.user === READER && l.requires === 'read')).toBe(true);
   });
 
   test('says so when no report is stored, or the runbook or the button is no longer known', async () => {
