@@ -22,7 +22,7 @@ async function app() {
   const { parseAppConfig } = require(dist('src/config/load.js'));
   const { createSlackApp } = require(dist('src/slack/app.js'));
   const { createLogger } = require(dist('src/slack/logger.js'));
-  const { ambientAccountScanner, ScanService } = require(dist('src/slack/scanService.js'));
+  const { ambientAccountScanner, ScanService } = require(dist('src/engine/scanService.js'));
   const { slackSettingsFromEnv } = require(dist('src/slack/settings.js'));
   const { SqliteStore } = require(dist('src/store/index.js'));
 

@@ -22,7 +22,7 @@ export const check: SlashCommand = {
     const accountId = await scans.accountId();
     const report = await scans.latest(accountId);
     if (!report) {
-      const reason = scans.current(accountId) ? 'The first scan is still running; try again when it finishes.' : 'No scan has finished yet; /ftr status starts one.';
+      const reason = scans.current(accountId) ? 'The first scan is still running; try again when it finishes.' : 'No scan has finished yet; an FTR admin can start one with /ftr scan.';
       return ctx.conversation.ephemeral(errorMessage({ what: `check ${query.id}`, reason }));
     }
     await ctx.conversation.post(checkResultsMessage({ report, query: query.id, now: now(), checks }));

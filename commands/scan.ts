@@ -7,5 +7,5 @@ export const scan: SlashCommand = {
   usage: '/ftr scan [section]',
   summary: 'Scan the account now and show the result, however recent the last scan is.',
   requires: 'scan',
-  run: (ctx) => showStatusForCommand(ctx, { force: true, canScan: true }),
+  run: async (ctx) => showStatusForCommand(ctx, { force: true, canScan: await ctx.may('scan') }),
 };

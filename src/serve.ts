@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './schedule/clock';
 import { HistoryRetention } from './schedule/retention';
 import { SummaryService } from './schedule/summaries';
 import { createSlackApp, SHUTDOWN_GRACE_MS } from './slack/app';
+import { ChannelPolicy } from './slack/channels';
 import { createLogger, type Logger } from './slack/logger';
 import { secretsOf, slackSettingsFromEnv } from './slack/settings';
 import { openStoreAsync } from './store';
@@ -50,7 +51,18 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     : undefined;
   const slack = createSlackApp({ env: settings, config, scans, store, logger, now, drills: alerts?.drills });
   alerts?.attach(slack);
-  const summaries = new SummaryService({ schedules: config.summaries, store, scans, client: slack.app.client, clock, logger, checks: catalog, owner });
+  const channels = new ChannelPolicy({ client: slack.app.client, publicChannels: config.slack.publicChannels, logger });
+  const summaries = new SummaryService({
+    schedules: config.summaries,
+    store,
+    scans,
+    client: slack.app.client,
+    clock,
+    logger,
+    checks: catalog,
+    owner,
+    heldBack: (channel) => channels.sharedOutsideUnlisted(channel),
+  });
   const retention = new HistoryRetention({ store, clock, logger, retentionDays: config.history.retentionDays });
   let port: number | undefined;
   try {

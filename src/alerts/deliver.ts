@@ -67,6 +67,8 @@ export interface CardDeliveryDeps {
   owner?: string;
   /** Told when a card (or a digest holding the alert) first appears. */
   onCardPosted?: (record: AlertRecord) => void;
+  /** True for a channel findings must not go to (shared with another organisation and not listed). */
+  heldBack?: (channel: string) => Promise<boolean>;
 }
 
 /**
@@ -137,6 +139,16 @@ export class CardDelivery {
 
   /** Slack's error code for a channel the bot cannot post in, if it is one. */
   unusableCode(channel: string): string | undefined {
+    return this.unusable.get(channel);
+  }
+
+  /** As unusableCode, and a channel shared with another organisation (not listed) becomes unusable. */
+  async refusalCode(channel: string): Promise<string | undefined> {
+    const known = this.unusable.get(channel);
+    if (known || !this.deps.heldBack) return known;
+    const held = await this.deps.heldBack(channel).catch(() => false);
+    if (!held) return undefined;
+    this.reportUnusable(channel, 'shared_with_another_organisation');
     return this.unusable.get(channel);
   }
 
@@ -358,7 +370,7 @@ class Lane {
   private async postCard(record: AlertRecord): Promise<Outcome> {
     const leased = await this.lease(record.key);
     if (!leased) return this.leaseHeldElsewhere(record.key);
-    const unusable = this.delivery.unusableCode(this.channel);
+    const unusable = await this.delivery.refusalCode(this.channel);
     if (unusable) return this.reroute(leased, unusable);
     const card = alertCard(leased, this.delivery.runbook(leased));
     await this.postSlot();
@@ -411,6 +423,11 @@ class Lane {
   }
 
   private async postDigest(head: Job & { kind: 'card' }, group: Array<Job & { kind: 'card' }>): Promise<Outcome> {
+    if (await this.delivery.refusalCode(this.channel)) {
+      // Nothing may be posted here: each card goes its own way (re-routed).
+      const record = await this.deps.store.getAlert(head.key);
+      return record && !record.ts ? this.postCard(record) : DONE;
+    }
     const leased = (await Promise.all(group.map((j) => this.lease(j.key)))).filter((r): r is AlertRecord => r !== undefined);
     if (leased.length < 2) {
       // Others are posting most of them; release ours and go one by one.

@@ -3,6 +3,7 @@ import { webApi } from '@slack/bolt';
 import { AwsAccess } from '../aws/clients';
 import type { AppConfig } from '../config/load';
 import type { SlackApp } from '../slack/app';
+import { ChannelPolicy } from '../slack/channels';
 import { boltLogger, type Logger } from '../slack/logger';
 import { postToResponseUrl } from '../slack/responseUrl';
 import { loadRunbooks } from '../slack/runbooks';
@@ -61,6 +62,7 @@ export function createAlertPipeline(input: {
   const client = new webApi.WebClient(settings.botToken, { ...webClientOptions(settings), rejectRateLimitedCalls: true, logger: boltLogger(logger) });
   // The delivery tells the drills about cards; the drills exist once the delivery does.
   const drillsRef: { current?: Drills } = {};
+  const channels = new ChannelPolicy({ client, publicChannels: config.slack.publicChannels, logger });
   const delivery = new CardDelivery({
     store,
     client,
@@ -68,6 +70,7 @@ export function createAlertPipeline(input: {
     runbooks: loadRunbooks(),
     logger,
     onCardPosted: (record) => void drillsRef.current?.cardPosted(record).catch((err) => logger.warn({ err }, 'drill bookkeeping failed')),
+    heldBack: (channel) => channels.sharedOutsideUnlisted(channel),
   });
   const drills = new Drills({
     store,

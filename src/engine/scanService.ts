@@ -138,12 +138,20 @@ export class ScanService {
     return this.running.get(accountId)?.scan;
   }
 
-  /** The most recent complete report for the account, from the store (any replica's scan). */
+  /**
+   * The most recent complete report for the account, from the store (any replica's scan). Only
+   * its time is read each time; the report itself only when it changed, since reading and parsing
+   * a large one holds the event loop (and the acknowledgements waiting on it).
+   */
   async latest(accountId: string): Promise<ScanReport | undefined> {
     try {
+      const at = await this.store.lastScanAt(accountId);
+      const seen = this.lastSeen.get(accountId);
+      if (at === undefined) return seen;
+      if (seen?.generatedAt === at) return seen;
       const stored = await this.store.lastScan(accountId);
       if (stored) this.lastSeen.set(accountId, stored);
-      return stored ?? this.lastSeen.get(accountId);
+      return stored ?? seen;
     } catch (err) {
       const known = this.lastSeen.get(accountId);
       if (!known) throw err;

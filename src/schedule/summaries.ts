@@ -38,6 +38,8 @@ export interface SummaryServiceOptions {
   checks: readonly Check[];
   /** This replica's name in leases. */
   owner: string;
+  /** True for a channel findings must not go to (shared with another organisation and not listed). */
+  heldBack?: (channel: string) => Promise<boolean>;
   /** Attestations about to expire, when something records them. */
   expiringAttestations?: (accountId: string, within: { from: Date; to: Date }) => Promise<ExpiringAttestation[]>;
   /** A replica holds an occurrence this long without renewal before another may take it over. */
@@ -221,6 +223,11 @@ export class SummaryService {
   private async postOnce(input: { schedule: SummarySchedule; occurrence: Date; stateKey: string; deadline: Date; message: SlackMessage; generatedAt: string }): Promise<string | undefined> {
     const { store, client, logger, owner } = this.options;
     const { schedule, occurrence } = input;
+    if (await this.options.heldBack?.(schedule.channel)) {
+      logger.error({ channel: schedule.channel }, 'not posting the posture summary: the channel is shared with another organisation; list it in slack.publicChannels if that is intended');
+      await store.put(input.stateKey, { occurrence: occurrence.toISOString(), generatedAt: input.generatedAt, channel: schedule.channel } satisfies SummaryState);
+      return undefined;
+    }
     // The lease may have passed to another replica while this one stalled: posting is claimed once,
     // for as long as anyone may still try this occurrence.
     if (!(await store.claim(`${input.stateKey}#${occurrence.toISOString()}`, owner, new Date(input.deadline.getTime() + this.leaseMs)))) {

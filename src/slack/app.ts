@@ -17,6 +17,7 @@ import { boltLogger, type Logger } from './logger';
 import { rescan } from './rescan';
 import { Roles } from './roles';
 import { Authorization } from './authorize';
+import { RenderCache } from './renderCache';
 import { ChannelPolicy } from './channels';
 import { registerShare, shareValue } from './share';
 import { registerCheckPages } from './checkPages';
@@ -140,6 +141,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     scans,
     roles,
     authorization,
+    renders: new RenderCache(),
     runbooks: loadRunbooks(),
     checks: deps.checks ?? catalog,
     commands: summaries,

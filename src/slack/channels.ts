@@ -37,6 +37,16 @@ export class ChannelPolicy {
     return { ok: true };
   }
 
+  /**
+   * For channels an admin configured (alert routes, summaries): true only when the channel is known
+   * to be shared with another organisation and is not listed, so that nothing is posted there.
+   * A channel whose kind cannot be read is not held back: the configuration chose it.
+   */
+  async sharedOutsideUnlisted(channelId: string): Promise<boolean> {
+    if (this.listed.has(channelId)) return false;
+    return (await this.channelFacts(channelId))?.externallyShared === true;
+  }
+
   private async channelFacts(channelId: string): Promise<ChannelFacts | undefined> {
     const now = (this.deps.clock ?? Date.now)();
     const known = this.facts.get(channelId);

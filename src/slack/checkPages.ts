@@ -84,7 +84,7 @@ export function registerCheckPages(slack: SlackApp): void {
 
   const latestReport = async (body: BlockAction, what: string) => {
     const report = await scans.latest(await scans.accountId());
-    if (!report) await tellPresser(client, body, errorMessage({ what, reason: 'No scan report is stored any more; /ftr status starts a scan.' }));
+    if (!report) await tellPresser(client, body, errorMessage({ what, reason: 'No scan report is stored any more; an FTR admin can start one with /ftr scan.' }));
     return report;
   };
 

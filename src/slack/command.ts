@@ -4,6 +4,7 @@ import type { CommandSummary } from './blocks';
 import type { Conversation } from './conversation';
 import type { Logger } from './logger';
 import type { Roles } from './roles';
+import type { RenderCache } from './renderCache';
 import type { Authorization, SlackAction } from './authorize';
 import type { Runbook } from './runbooks';
 import type { Store } from '../store';
@@ -15,6 +16,8 @@ export interface SlackServices {
   scans: ScanService;
   roles: Roles;
   authorization: Authorization;
+  /** Rendered answers shared by requests that ask for the same one. */
+  renders: RenderCache;
   runbooks: readonly Runbook[];
   checks: readonly Check[];
   /** Every `/ftr` subcommand, for help texts. */

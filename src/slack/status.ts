@@ -70,10 +70,6 @@ export class ExistingMessageDisplay implements StatusDisplay {
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
-/** The week-ago scan is looked for among those of the fortnight before the report… */
-const WEEK_AGO_WINDOW_MS = 2 * WEEK_MS;
-/** …and among the newest of them only, however often the account is scanned. */
-const WEEK_AGO_READ_LIMIT = 500;
 
 /**
  * The scan to compare a report with, from history entries newest first: the newest generated at
@@ -174,25 +170,26 @@ export async function showStatus(input: {
   const weekAgo = async (report: ScanReport) => {
     const reportAt = new Date(report.generatedAt);
     try {
-      const history = await services.store.scanHistory(accountId, { since: new Date(reportAt.getTime() - WEEK_AGO_WINDOW_MS), limit: WEEK_AGO_READ_LIMIT });
-      const entry = weekAgoEntry(history, reportAt);
+      // The newest entry a week before the report (one read), else, for a history younger than a
+      // week, the entries since then (few).
+      const cutoff = new Date(reportAt.getTime() - WEEK_MS);
+      const [weekOld] = await services.store.scanHistory(accountId, { until: cutoff, limit: 1 });
+      const entry = weekOld ?? weekAgoEntry(await services.store.scanHistory(accountId, { since: cutoff }), reportAt);
       return entry && { generatedAt: new Date(entry.generatedAt), met: requirementPosture(entry.requirements, automatedRequirements(services.checks)).met };
     } catch (err) {
       logger.warn({ err, accountId }, 'status shown without its direction: the scan history cannot be read');
       return undefined;
     }
   };
-  const render = async (report: ScanReport) =>
-    statusMessage({
-      report,
-      section: sectionAsked,
-      now: now(),
-      accountId,
-      canRescan: canScan,
-      checks: services.checks,
-      runbooks: services.runbooks,
-      weekAgo: wanted ? undefined : await weekAgo(report),
+  const render = (report: ScanReport) => {
+    const at = now();
+    // The week-ago entry of a report does not change while the report stays the latest.
+    const key = [accountId, report.generatedAt, sectionAsked ?? '', canScan, Math.floor(at.getTime() / 60_000)].join('|');
+    return services.renders.get(key, async () => {
+      const earlier = wanted ? undefined : await weekAgo(report);
+      return statusMessage({ report, section: sectionAsked, now: at, accountId, canRescan: canScan, checks: services.checks, runbooks: services.runbooks, weekAgo: earlier });
     });
+  };
 
   let scan = scans.current(accountId);
   // While a scan runs, the last report is only a preview: without one, the progress is shown.

@@ -32,7 +32,7 @@ export function registerStatusActions(slack: SlackApp): void {
 
   onPress(STATUS_ACTIONS.resources, 'show the failing resources', async (ref) => {
     const report = await scans.latest(await scans.accountId());
-    if (!report) return errorMessage({ what: 'show the failing resources', reason: 'No scan report is stored any more; /ftr status starts a scan.' });
+    if (!report) return errorMessage({ what: 'show the failing resources', reason: 'No scan report is stored any more; an FTR admin can start one with /ftr scan.' });
     // A check the catalog and the report no longer know (an older status): its requirement instead.
     const known = checks.some((c) => c.id === ref.checkId) || report.results.some((r) => r.checkId === ref.checkId);
     const query = known || !ref.requirementId ? ref.checkId : ref.requirementId;

@@ -133,8 +133,9 @@ const headOf = (item: Item): ReportHead => ({ version: item.version.S!, parts: N
  * - alerts: `alert#<key>`/`alert`, in index `alertsByState` (`gsi1pk=alertstate#<state>`,
  *   `gsi1sk=<createdAt>#<key>`) and, on a digest card, `alertsByDigest` (`gsi2pk=digest#<id>`);
  * - audit entries: `audit#<target>`/`<at>#<sequence>#<unique>`;
- * - scan history: `history#<account>`/`<generatedAt>` with the entry as JSON and the gzip-compressed
- *   results inline, or, when larger than one part, in `historyparts#<account>`/`<generatedAt>#<n>`;
+ * - scan history: `history#<account>`/`<generatedAt>` with the entry as JSON (about 1.5 KB) and
+ *   the gzip-compressed results apart, in `historyparts#<account>`/`<generatedAt>#<n>`: a Query
+ *   reads (and is billed for) whole items whatever it projects, so listing entries stays cheap;
  *   the accounts with history are listed under `historyaccounts`/`<account>`;
  * - claims and leases: `claim#<key>`/`lock` and `lease#<name>`/`lock`, with `owner` and `expiresAt`
  *   (epoch milliseconds).
@@ -177,6 +178,10 @@ export class DynamoStore extends LockingStore implements Store {
     }
   }
 
+  async lastScanAt(accountId: string): Promise<string | undefined> {
+    return (await this.getItem(keyOf(scanPk(accountId), REPORT_HEAD)))?.generatedAt?.S;
+  }
+
   async saveScan(accountId: string, report: ScanReport): Promise<void> {
     await Promise.all([this.saveReport(accountId, report), this.saveHistory(accountId, report)]);
   }
@@ -202,14 +207,12 @@ export class DynamoStore extends LockingStore implements Store {
   /** Writes the parts (if any) before the entry naming them, so that readers never see an entry without its results. */
   private async saveHistory(accountId: string, report: ScanReport): Promise<void> {
     const { results, ...entry } = compactScan(report);
-    const body = await gzipJson(results);
-    const inline = body.length <= REPORT_PART_BYTES;
-    const parts = inline ? 0 : await this.putParts(historyPartsPk(accountId), historyPartPrefix(entry.generatedAt), body);
+    const parts = await this.putParts(historyPartsPk(accountId), historyPartPrefix(entry.generatedAt), await gzipJson(results));
     await Promise.all([
       this.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { ...keyOf(historyPk(accountId), entry.generatedAt), entry: { S: JSON.stringify(entry) }, ...(inline ? { data: { B: body } } : { parts: { N: String(parts) } }) },
+          Item: { ...keyOf(historyPk(accountId), entry.generatedAt), entry: { S: JSON.stringify(entry) }, parts: { N: String(parts) } },
         }),
       ),
       this.send(new PutItemCommand({ TableName: this.table, Item: keyOf(HISTORY_ACCOUNTS_PK, accountId) })),
@@ -219,9 +222,11 @@ export class DynamoStore extends LockingStore implements Store {
   async scanHistory(accountId: string, query: HistoryQuery = {}): Promise<ScanHistoryEntry[]> {
     const values: Item = { ':pk': { S: historyPk(accountId) } };
     if (query.since) values[':since'] = { S: query.since.toISOString() };
+    if (query.until) values[':until'] = { S: query.until.toISOString() };
+    const range = query.since && query.until ? ' AND sk BETWEEN :since AND :until' : query.since ? ' AND sk >= :since' : query.until ? ' AND sk <= :until' : '';
     const items = await this.query(
       {
-        KeyConditionExpression: query.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        KeyConditionExpression: `pk = :pk${range}`,
         ExpressionAttributeValues: values,
         ProjectionExpression: '#entry',
         ExpressionAttributeNames: { '#entry': 'entry' },
@@ -236,7 +241,7 @@ export class DynamoStore extends LockingStore implements Store {
   async historicScan(accountId: string, generatedAt: string): Promise<CompactScan | undefined> {
     const item = await this.getItem(keyOf(historyPk(accountId), generatedAt));
     if (!item) return undefined;
-    const body = item.data ? item.data.B! : await this.readParts(historyPartsPk(accountId), historyPartPrefix(generatedAt), Number(item.parts.N));
+    const body = await this.readParts(historyPartsPk(accountId), historyPartPrefix(generatedAt), Number(item.parts.N));
     // No body: the entry was pruned while we read it.
     if (!body) return undefined;
     return { ...(JSON.parse(item.entry.S!) as ScanHistoryEntry), results: await gunzipJson<CompactResult[]>(body) };
@@ -256,7 +261,7 @@ export class DynamoStore extends LockingStore implements Store {
         entries.map(async (entry) => {
           const generatedAt = entry.sk.S!;
           await this.send(new DeleteItemCommand({ TableName: this.table, Key: keyOf(historyPk(accountId), generatedAt) }));
-          if (entry.parts) await this.deleteParts(historyPartsPk(accountId), historyPartPrefix(generatedAt), Number(entry.parts.N));
+          await this.deleteParts(historyPartsPk(accountId), historyPartPrefix(generatedAt), Number(entry.parts.N));
         }),
       );
       pruned += entries.length;

@@ -26,6 +26,8 @@ export interface CompactScan extends ScanHistoryEntry {
 export interface HistoryQuery {
   /** Only entries generated at or after this. */
   since?: Date;
+  /** Only entries generated at or before this. */
+  until?: Date;
   limit?: number;
 }
 

@@ -83,6 +83,7 @@ export class SqliteStore extends LockingStore implements Store {
     this.db.exec(SCHEMA);
     this.statements = {
       getScan: this.db.prepare<[string], { report: string }>('SELECT report FROM scans WHERE account_id = ?'),
+      getScanAt: this.db.prepare<[string], { generated_at: string }>('SELECT generated_at FROM scans WHERE account_id = ?'),
       putScan: this.db.prepare<[string, string, string]>(
         'INSERT INTO scans (account_id, generated_at, report) VALUES (?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET generated_at = excluded.generated_at, report = excluded.report',
       ),
@@ -105,8 +106,8 @@ export class SqliteStore extends LockingStore implements Store {
       putHistory: this.db.prepare<[string, string, string, Buffer]>(
         'INSERT INTO scan_history (account_id, generated_at, entry, results) VALUES (?, ?, ?, ?) ON CONFLICT(account_id, generated_at) DO UPDATE SET entry = excluded.entry, results = excluded.results',
       ),
-      history: this.db.prepare<[string, string, number], { entry: string }>(
-        'SELECT entry FROM scan_history WHERE account_id = ? AND generated_at >= ? ORDER BY generated_at DESC LIMIT ?',
+      history: this.db.prepare<[string, string, string, number], { entry: string }>(
+        'SELECT entry FROM scan_history WHERE account_id = ? AND generated_at >= ? AND generated_at <= ? ORDER BY generated_at DESC LIMIT ?',
       ),
       historicScan: this.db.prepare<[string, string], { entry: string; results: Buffer }>('SELECT entry, results FROM scan_history WHERE account_id = ? AND generated_at = ?'),
       pruneHistory: this.db.prepare<[string]>('DELETE FROM scan_history WHERE generated_at < ?'),
@@ -124,6 +125,10 @@ export class SqliteStore extends LockingStore implements Store {
     return row ? (JSON.parse(row.report) as ScanReport) : undefined;
   }
 
+  async lastScanAt(accountId: string): Promise<string | undefined> {
+    return this.statements.getScanAt.get(accountId)?.generated_at;
+  }
+
   async saveScan(accountId: string, report: ScanReport): Promise<void> {
     const { results, ...entry } = compactScan(report);
     const body = await gzipJson(results);
@@ -139,7 +144,8 @@ export class SqliteStore extends LockingStore implements Store {
   }
 
   async scanHistory(accountId: string, query: HistoryQuery = {}): Promise<ScanHistoryEntry[]> {
-    return this.statements.history.all(accountId, query.since?.toISOString() ?? '', query.limit ?? -1).map((r) => JSON.parse(r.entry) as ScanHistoryEntry);
+    // ISO-8601 times sort as text; '~' sorts after every one of them.
+    return this.statements.history.all(accountId, query.since?.toISOString() ?? '', query.until?.toISOString() ?? '~', query.limit ?? -1).map((r) => JSON.parse(r.entry) as ScanHistoryEntry);
   }
 
   async historicScan(accountId: string, generatedAt: string): Promise<CompactScan | undefined> {

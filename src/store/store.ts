@@ -59,6 +59,8 @@ export interface AuditEntry {
  */
 export interface Store {
   lastScan(accountId: string): Promise<ScanReport | undefined>;
+  /** When the account's last report was generated (its `generatedAt`), read without the report: a cheap freshness check. */
+  lastScanAt(accountId: string): Promise<string | undefined>;
   /** Replaces the account's last report and adds the scan to its history (once per `generatedAt`). */
   saveScan(accountId: string, report: ScanReport): Promise<void>;
   /** The account's history entries, newest first, without their results. */

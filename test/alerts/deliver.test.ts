@@ -4,6 +4,7 @@ import { CardDelivery } from '../../src/alerts/deliver';
 import { newAlertRecord } from '../../src/alerts/records';
 import type { AlertObservation } from '../../src/alerts/types';
 import { parseAppConfig } from '../../src/config/load';
+import { ChannelPolicy } from '../../src/slack/channels';
 import { createLogger } from '../../src/slack/logger';
 import { webClientOptions } from '../../src/slack/webClient';
 import { SqliteStore } from '../../src/store';
@@ -57,6 +58,35 @@ test('a digest never takes a card another replica is posting: that alert waits f
       expect(api.topLevelMessages('C0ALERTS01').some((m) => m.ts === r.ts)).toBe(true);
       expect(r.ts).not.toBe(first.ts);
     }
+  } finally {
+    delivery.stop();
+    await store.close();
+    await api.close();
+  }
+});
+
+test('alerts routed to a channel shared with another organisation (not listed) go to the default channel instead', async () => {
+  const api = await SlackApiStandIn.start({ token: BOT_TOKEN });
+  const store = new SqliteStore(':memory:');
+  const client = new webApi.WebClient(BOT_TOKEN, { ...webClientOptions({ apiUrl: api.url }), rejectRateLimitedCalls: true });
+  api.channels.set('C0CONNECT1', { is_ext_shared: true });
+  const channels = new ChannelPolicy({ client, publicChannels: [], logger: createLogger({ level: 'fatal' }) });
+  const delivery = new CardDelivery({
+    store,
+    client,
+    config: parseAppConfig({ alerts: { defaultChannel: 'C0ALERTS01', postsPerSecond: 5 } }).alerts,
+    runbooks: [],
+    logger: createLogger({ level: 'fatal' }),
+    heldBack: (channel) => channels.sharedOutsideUnlisted(channel),
+  });
+  try {
+    const record = newAlertRecord({ observation: observation(7), eventId: 'e7', channel: 'C0CONNECT1', now: new Date() });
+    await store.putAlert(record, undefined);
+    await delivery.settle(record);
+    expect((await store.getAlert('guardduty:7'))?.ts).toBeDefined();
+    const posted = api.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok');
+    expect(posted.some((c) => c.args.channel === 'C0CONNECT1')).toBe(false);
+    expect((await store.getAlert('guardduty:7'))!.channel).toBe('C0ALERTS01');
   } finally {
     delivery.stop();
     await store.close();

@@ -31,6 +31,8 @@ describe.each([
       await store.saveScan(OTHER_ACCOUNT, other);
       await store.saveScan(ACCOUNT, newer);
 
+      expect(await store.lastScanAt(ACCOUNT)).toBe(newer.generatedAt);
+      expect(await store.lastScanAt('000000000000')).toBeUndefined();
       const replica = backing.open();
       try {
         expect(await replica.lastScan(ACCOUNT)).toEqual(newer);
@@ -59,7 +61,7 @@ describe.each([
     const at = (day: number) => new Date(Date.UTC(2024, 0, day));
     const withoutResults = ({ results: _results, ...entry }: ReturnType<typeof compactScan>) => entry;
 
-    it('lists the entries of an account newest first, from `since`, up to the limit', async () => {
+    it('lists the entries of an account newest first, from `since`, until `until`, up to the limit', async () => {
       const reports = [at(1), at(2), at(3)].map((day) => smallReport(day));
       for (const report of reports) await store.saveScan(ACCOUNT, report);
       await store.saveScan(OTHER_ACCOUNT, smallReport(at(4)));
@@ -70,6 +72,10 @@ describe.each([
       expect(await days({ limit: 2 })).toEqual([at(3), at(2)].map((d) => d.toISOString()));
       expect(await days({ since: at(2), limit: 1 })).toEqual([at(3).toISOString()]);
       expect(await days({ since: at(5) })).toEqual([]);
+      expect(await days({ until: at(2) })).toEqual([at(2), at(1)].map((d) => d.toISOString()));
+      expect(await days({ until: at(2), limit: 1 })).toEqual([at(2).toISOString()]);
+      expect(await days({ since: at(2), until: at(2) })).toEqual([at(2).toISOString()]);
+      expect(await days({ until: new Date(at(1).getTime() - 1) })).toEqual([]);
       expect((await store.scanHistory(OTHER_ACCOUNT)).map((e) => e.generatedAt)).toEqual([at(4).toISOString()]);
       expect(await store.scanHistory('000000000000')).toEqual([]);
     });

@@ -47,17 +47,20 @@ describe('the DynamoDB table layout', () => {
     expect(after.find((i) => i.sk.S === 'head')!.version.S).not.toBe(head.version.S);
   });
 
-  it('keeps small history results inline, splits large ones into parts, and prunes entries with their parts', async () => {
+  it('keeps history entries small, their results in parts beside them, and prunes entries with their parts', async () => {
+    const small = smallReport(new Date('2024-01-01T00:00:00Z'));
     const large = largeReport(30_000, new Date('2024-01-02T00:00:00Z'));
-    await store.saveScan(ACCOUNT, smallReport(new Date('2024-01-01T00:00:00Z')));
+    await store.saveScan(ACCOUNT, small);
     await store.saveScan(ACCOUNT, large);
     const entries = await reportItems('ftr-layout', `history#${ACCOUNT}`);
     expect(entries.map((e) => [e.sk.S, e.data !== undefined, e.parts?.N])).toEqual([
-      ['2024-01-01T00:00:00.000Z', true, undefined],
+      [small.generatedAt, false, '1'],
       [large.generatedAt, false, '2'],
     ]);
+    // Listing entries reads whole items: each stays a few KB however many results its scan had.
+    for (const entry of entries) expect(JSON.stringify(entry).length).toBeLessThan(8_000);
     const parts = await reportItems('ftr-layout', `historyparts#${ACCOUNT}`);
-    expect(parts.map((p) => p.sk.S)).toEqual([`${large.generatedAt}#00000`, `${large.generatedAt}#00001`]);
+    expect(parts.map((p) => p.sk.S)).toEqual([`${small.generatedAt}#00000`, `${large.generatedAt}#00000`, `${large.generatedAt}#00001`]);
     for (const part of parts) expect(part.data.B!.length).toBeLessThanOrEqual(REPORT_PART_BYTES);
 
     expect(await store.pruneHistory(new Date('2024-02-01T00:00:00Z'))).toBe(2);
