@@ -10,6 +10,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
+const { percentile, round, sendAll } = require('./lib');
 
 const root = path.resolve(__dirname, '..');
 const dist = (p) => path.join(root, 'dist', p);
@@ -58,11 +59,6 @@ function option(name, fallback) {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const round = (ms) => Math.round(ms * 10) / 10;
 
 /** The load generator: moto, the Web API stand-in, the app process, and the measurement. */
 async function bench() {
@@ -111,22 +107,8 @@ async function bench() {
     for (let i = 0; i < texts.length; i += 1) await send(i, `${name}-warm${i}`, agent);
     await Promise.all(Array.from({ length: concurrency }, (_v, i) => send(1, `${name}-conn${i}`, agent)));
     await new Promise((r) => setTimeout(r, 500));
-    const latencies = [];
-    let failures = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < requests) {
-        const i = next++;
-        const res = await send(i, `${name}-${i}`, agent);
-        if (res.status !== 200) failures += 1;
-        latencies.push(res.ms);
-      }
-    };
-    const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const elapsedMs = performance.now() - started;
-    const sorted = latencies.sort((a, b) => a - b);
-    return { non200: failures, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1]), elapsedMs: Math.round(elapsedMs) };
+    const { latencies, failures, elapsedMs } = await sendAll({ requests, concurrency, send: (i) => send(i, `${name}-${i}`, agent) });
+    return { non200: failures, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(Math.max(...latencies)), elapsedMs: Math.round(elapsedMs) };
   }
 
   // Slack's own connections are not ours to choose: measure reused (keep-alive, as behind a load

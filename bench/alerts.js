@@ -14,6 +14,7 @@ const { createHash, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { percentile, seededRandom } = require('./lib');
 
 const root = path.resolve(__dirname, '..');
 const TOKEN = 'xoxb-0000-1111-benchmark';
@@ -62,22 +63,6 @@ function option(name, fallback) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted, p) {
-  return sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** A seeded generator (mulberry32), so every run enqueues the same storm. */
-function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = (random, items) => items[Math.floor(random() * items.length)];
 

@@ -14,6 +14,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { percentile, round, seededRandom, sendAll } = require('./lib');
 
 const root = path.resolve(__dirname, '..');
 const dist = (p) => path.join(root, 'dist', p);
@@ -41,12 +42,6 @@ function option(name, fallback) {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const round = (ms) => Math.round(ms * 10) / 10;
 const progress = (message) => process.stderr.write(`bench/store: ${message}\n`);
 /** The processes this bench started (moto, the apps): killed when it fails, so that none is left running; and its directory. */
 const children = new Set();
@@ -126,18 +121,6 @@ async function app() {
   });
 }
 
-/** A small seeded generator (mulberry32), so that both stores get the same history. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const RESOURCE_CHECKS = {
   bucket: ['s3_bucket_access_level_inventory', 's3_bucket_public_access_restricted', 's3_bucket_default_encryption', 's3_bucket_secure_transport_policy', 's3_bucket_access_logged', 'backup_plans_protect_resources'],
   user: ['iam_user_mfa_enabled_console_access', 'iam_access_key_rotated', 'iam_user_credentials_unused', 'iam_no_full_admin_privileges'],
@@ -201,7 +184,7 @@ const VERDICT = { PASS: 'Passes', FAIL: 'Fails', ERROR: 'Cannot evaluate', MANUA
  * now and then an error appearing or clearing), so the failing share stays steady.
  */
 function reportSeries({ results, scans, lastAt, intervalMs, seed = 1 }) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const places = resultPlaces(results, random);
   const statuses = places.map(({ check }) => {
     if (check.kind === 'attestation') return 'MANUAL';
@@ -404,20 +387,7 @@ async function measureStatusAck({ storeUrl, motoUrl, api, requests, concurrency,
     await new Promise((r) => setTimeout(r, 500));
     const before = answers();
     await new Promise((r) => setTimeout(r, 500));
-    const latencies = [];
-    let failures = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < requests) {
-        const i = next++;
-        const res = await send(i, `${name}-${i}`, agent);
-        if (res.status !== 200) failures += 1;
-        latencies.push(res.ms);
-      }
-    };
-    const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const elapsedMs = performance.now() - started;
+    const { latencies, failures, elapsedMs, started } = await sendAll({ requests, concurrency, send: (i) => send(i, `${name}-${i}`, agent) });
     const done = await answered(before + requests);
     const answeredMs = performance.now() - started;
     await settled();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertsConfig } from '../config/alerts';
 import type { SlackMessage } from '../slack/blocks';
+import { textMessage } from '../slack/blocks/kit';
 import { slackErrorCode } from '../slack/conversation';
 import type { Logger } from '../slack/logger';
 import type { Runbook } from '../slack/runbooks';
@@ -131,7 +132,7 @@ export class CardDelivery {
     const fallback = this.deps.config.defaultChannel;
     if (fallback && fallback !== channel) {
       const text = `:warning: I cannot post alerts in <#${channel}> (Slack says \`${code}\`). Alerts routed there come here instead until that is fixed: invite me to the channel, or change the route.`;
-      this.post(fallback, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }).catch((err) =>
+      this.post(fallback, textMessage(text)).catch((err) =>
         this.deps.logger.warn({ err, channel: fallback }, 'could not post the unusable-channel notice'),
       );
     }

@@ -4,6 +4,7 @@ import type { DrillStarter } from '../slack/command';
 import type { Logger } from '../slack/logger';
 import { plural } from '../slack/blocks/format';
 import type { SlackMessage } from '../slack/blocks';
+import { textMessage } from '../slack/blocks/kit';
 import type { AlertRecord, Store } from '../store';
 import { drillEvent, type DrillKind } from './sources/samples';
 
@@ -34,10 +35,6 @@ function seconds(fromIso: string, toIso: string): string {
 function minutes(fromIso: string, toIso: string): string {
   const s = Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000);
   return s < 120 ? plural(s, 'second') : plural(Math.round(s / 60), 'minute');
-}
-
-function notice(text: string): SlackMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 /**
@@ -115,6 +112,6 @@ export class Drills implements DrillStarter {
   private async tell(drill: DrillRecord, text: string): Promise<void> {
     const url = this.replyTo.get(drill.id);
     if (!url) return;
-    await this.deps.tell(url, notice(text)).catch((err) => this.deps.logger.info({ err, drill: drill.id }, 'could not tell the drill requester (response_url expired?)'));
+    await this.deps.tell(url, textMessage(text)).catch((err) => this.deps.logger.info({ err, drill: drill.id }, 'could not tell the drill requester (response_url expired?)'));
   }
 }

@@ -1,14 +1,11 @@
-import { runbookMessage, type SlackMessage } from '../slack/blocks';
+import { runbookMessage } from '../slack/blocks';
+import { textMessage } from '../slack/blocks/kit';
 import type { SlackApp } from '../slack/app';
 import { onButton, tellPresser } from '../slack/buttons';
 import { findRunbook } from '../slack/runbooks';
 import type { Store } from '../store';
 import { ALERT_ACTIONS, digestPage } from './cards';
 import type { AlertAction, AlertService } from './service';
-
-function note(text: string): SlackMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
 
 const PAST: Record<AlertAction, string> = { acknowledge: 'acknowledged', resolve: 'resolved' };
 
@@ -33,7 +30,7 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
           const first = result.already[0];
           const by = first?.state === 'resolved' ? first.resolvedBy : first?.acknowledgedBy;
           const who = by && /^[UW][A-Z0-9]+$/.test(by) ? ` by <@${by}>` : '';
-          await tellPresser(app.client, body, note(first ? `Nothing to do: already ${first.state}${who}.` : 'That alert is no longer known to ftr-bot.'));
+          await tellPresser(app.client, body, textMessage(first ? `Nothing to do: already ${first.state}${who}.` : 'That alert is no longer known to ftr-bot.'));
         }
       },
     });
@@ -50,7 +47,7 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
     handle: async ({ body, value }) => {
       const [digestId, page] = value.split('|');
       const members = await deps.store.digestAlerts(digestId);
-      if (members.length === 0) return tellPresser(app.client, body, note('That digest is no longer known to ftr-bot.'));
+      if (members.length === 0) return tellPresser(app.client, body, textMessage('That digest is no longer known to ftr-bot.'));
       // Paging from an earlier page replaces it; from the card, a new private message.
       await tellPresser(app.client, body, digestPage({ digestId, members, page: Number(page) || 0 }), { replace: body.container?.is_ephemeral === true });
     },
@@ -62,7 +59,7 @@ export function registerAlertActions(slack: SlackApp, deps: { service: AlertServ
     what: 'show the runbook',
     handle: async ({ body, value }) => {
       const runbook = findRunbook(services.runbooks, value);
-      await tellPresser(app.client, body, runbook ? runbookMessage(runbook) : note(`There is no runbook named ${value.replace(/[<>&]/g, '')}; \`/ftr runbook\` lists them.`));
+      await tellPresser(app.client, body, runbook ? runbookMessage(runbook) : textMessage(`There is no runbook named ${value.replace(/[<>&]/g, '')}; \`/ftr runbook\` lists them.`));
     },
   });
 

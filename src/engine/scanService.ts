@@ -5,7 +5,7 @@ import { callerAccountId, defaultHomeRegion } from '../aws/account';
 import { AwsAccess } from '../aws/clients';
 import { describeError } from '../aws/errors';
 import type { AppConfig } from '../config/load';
-import type { Store } from '../store';
+import { keepLease, type Store } from '../store';
 import type { ScanProgress, ScanReport } from './scan';
 import { scanAccount, ScanSetupError } from './scanAccount';
 
@@ -293,13 +293,8 @@ export class ScanService {
       ));
     let lastWrite = 0;
     await publish();
-    const renewal = leased
-      ? setInterval(() => {
-          this.store
-            .renewLease(leaseName(accountId), this.owner, this.leaseMs)
-            .then((kept) => kept || this.logger.warn({ accountId }, 'the scan lease was lost: another replica may scan too'))
-            .catch((err: unknown) => this.logger.warn({ err, accountId }, 'could not renew the scan lease'));
-        }, this.leaseMs / 3)
+    const stopRenewal = leased
+      ? keepLease(this.store, { name: leaseName(accountId), owner: this.owner, ttlMs: this.leaseMs }, (what, err) => this.logger.warn({ err, accountId }, `scan lease: ${what}`))
       : undefined;
     show({ done: 0, total: 0, startedAt: new Date(shared.startedAt) });
     this.logger.info({ accountId }, 'scan started');
@@ -322,7 +317,7 @@ export class ScanService {
       shared.outcome = { failed: err instanceof ScanSetupError ? err.message : 'an unexpected error; the ftr-bot logs have the details.', setup: err instanceof ScanSetupError };
       throw err;
     } finally {
-      clearInterval(renewal);
+      stopRenewal?.();
       await publish();
     }
   }

@@ -11,7 +11,7 @@ import type { ScanService } from '../engine/scanService';
 import { userFacingReason } from '../slack/status';
 import { changesTruncated, summaryFailedMessage, summaryMessage, type ExpiringAttestation, type OpenAlertsSummary } from '../slack/blocks/summary';
 import type { SlackMessage } from '../slack/blocks/types';
-import type { CompactScan, ScanHistoryEntry, Store } from '../store';
+import { keepLease, type CompactScan, type ScanHistoryEntry, type Store } from '../store';
 import { compactScan } from '../store/history';
 import { csvCell } from '../report/format';
 import { diffScans, type ScanChanges } from './changes';
@@ -158,9 +158,7 @@ export class SummaryService {
       try {
         if (isDone(await store.get<SummaryState>(stateKey))) return;
         if (await store.acquireLease(leaseKey, owner, this.leaseMs)) {
-          const renewal = setInterval(() => {
-            store.renewLease(leaseKey, owner, this.leaseMs).catch((err: unknown) => logger.warn({ err }, 'could not renew the summary lease'));
-          }, this.leaseMs / 3);
+          const stopRenewal = keepLease(store, { name: leaseKey, owner, ttlMs: this.leaseMs }, (what, err) => logger.warn({ err }, `summary lease: ${what}`));
           try {
             // Read again under the lease: the previous holder may have finished just before it expired.
             const state = await store.get<SummaryState>(stateKey);
@@ -168,7 +166,7 @@ export class SummaryService {
             await this.produce(schedule, occurrence, state, stateKey, deadline);
             return;
           } finally {
-            clearInterval(renewal);
+            stopRenewal();
             await store.releaseLease(leaseKey, owner).catch((err: unknown) => logger.warn({ err }, 'could not release the summary lease'));
           }
         }

@@ -4,7 +4,7 @@ import type { SlackApp } from './app';
 import { onButton, tellPresser } from './buttons';
 import { checkResultsMessage, errorMessage, type SlackMessage } from './blocks';
 import { plural } from './blocks/format';
-import { section } from './blocks/kit';
+import { textMessage } from './blocks/kit';
 import {
   CHECK_PAGE_ACTIONS,
   checkQueryResults,
@@ -25,10 +25,6 @@ interface PagePress {
   body: BlockAction;
   ref: CheckPageRef;
   query: CheckQuery;
-}
-
-function note(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
 }
 
 /**
@@ -107,9 +103,9 @@ export function registerCheckPages(slack: SlackApp): void {
     } catch (err) {
       const code = slackErrorCode(err);
       logger.warn({ err, user: userId }, 'cannot open a direct message for the CSV');
-      return tellPresser(client, body, note(`:warning: Could not send the CSV: I cannot open a direct message with you (${cannotDmReason(code)}).`));
+      return tellPresser(client, body, textMessage(`:warning: Could not send the CSV: I cannot open a direct message with you (${cannotDmReason(code)}).`));
     }
-    if (!dm) return tellPresser(client, body, note(':warning: Could not send the CSV: Slack opened no direct message with you.'));
+    if (!dm) return tellPresser(client, body, textMessage(':warning: Could not send the CSV: Slack opened no direct message with you.'));
     const results = checkQueryResults(report, query);
     const newer = report.generatedAt !== ref.generatedAt ? ' It holds the newer scan that finished since the page was shown.' : '';
     await client.files.uploadV2({
@@ -119,6 +115,6 @@ export function registerCheckPages(slack: SlackApp): void {
       title: `${query.id}: all ${plural(results.length, 'result')} of the scan of ${report.generatedAt}`,
     });
     logger.info({ user: userId, query: query.id, results: results.length }, 'check results sent as CSV');
-    await tellPresser(client, body, note(`:page_facing_up: Sent every result for ${codeSpan(query.id)} (${plural(results.length, 'row')}) as a CSV file to your direct messages with the app.${newer}`));
+    await tellPresser(client, body, textMessage(`:page_facing_up: Sent every result for ${codeSpan(query.id)} (${plural(results.length, 'row')}) as a CSV file to your direct messages with the app.${newer}`));
   });
 }

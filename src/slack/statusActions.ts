@@ -1,13 +1,9 @@
 import type { SlackApp } from './app';
 import { onButton, tellPresser } from './buttons';
 import { checkResultsMessage, errorMessage, runbookMessage, type SlackMessage } from './blocks';
-import { section } from './blocks/kit';
+import { textMessage } from './blocks/kit';
 import { parseFailureValue, runbookForRequirement, STATUS_ACTIONS, type FailureRef } from './blocks/status';
 import { codeSpan } from './mrkdwn';
-
-function note(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
-}
 
 /**
  * The buttons of a status's failures: Runbook shows the shipped runbook covering the failure's
@@ -42,6 +38,6 @@ export function registerStatusActions(slack: SlackApp): void {
   onPress(STATUS_ACTIONS.runbook, 'show the runbook', async (ref) => {
     const runbook = ref.requirementId ? runbookForRequirement(services.runbooks, ref.requirementId) : undefined;
     if (runbook) return runbookMessage(runbook);
-    return note(`No shipped runbook covers ${codeSpan(ref.requirementId ?? ref.checkId)} any more; \`/ftr runbook\` lists them.`);
+    return textMessage(`No shipped runbook covers ${codeSpan(ref.requirementId ?? ref.checkId)} any more; \`/ftr runbook\` lists them.`);
   });
 }

@@ -5,6 +5,7 @@ import { SqliteStore, type SqliteJournal } from './sqlite';
 import type { Store } from './store';
 
 export type { AlertRecord, AlertState, AuditEntry, Store } from './store';
+export { keepLease } from './store';
 export type { CompactResult, CompactScan, HistoryQuery, ScanHistoryEntry } from './history';
 export { SqliteStore } from './sqlite';
 export { DynamoStore, DynamoStoreError } from './dynamodb';

@@ -151,3 +151,17 @@ export function assertStorable(key: string, value: unknown): void {
 export function assertNextRev(record: AlertRecord, expectedRev: number | undefined): void {
   if (record.rev !== (expectedRev ?? 0) + 1) throw new RangeError(`putAlert(${record.key}): rev ${record.rev} does not follow ${expectedRev ?? 'none'}`);
 }
+
+/**
+ * Renews `owner`'s lease every third of its life while work goes on; `warn` hears of a renewal
+ * that failed or found the lease lost. Resolves nothing: call the returned function to stop.
+ */
+export function keepLease(store: Pick<Store, 'renewLease'>, lease: { name: string; owner: string; ttlMs: number }, warn: (what: string, err?: unknown) => void): () => void {
+  const timer = setInterval(() => {
+    store
+      .renewLease(lease.name, lease.owner, lease.ttlMs)
+      .then((kept) => kept || warn('the lease was lost: another replica may do the same work'))
+      .catch((err: unknown) => warn('could not renew the lease', err));
+  }, lease.ttlMs / 3);
+  return () => clearInterval(timer);
+}

@@ -16,6 +16,11 @@ export function section(mrkdwn: string, accessory?: Button): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(mrkdwn, LIMITS.sectionText) }, ...(accessory ? { accessory } : {}) };
 }
 
+/** A message of one mrkdwn section, already written (and escaped) by the caller: notes, notices. */
+export function textMessage(mrkdwn: string): SlackMessage {
+  return { text: mrkdwn, blocks: [section(mrkdwn)] };
+}
+
 export function context(...mrkdwn: string[]): ContextBlock {
   return {
     type: 'context',
