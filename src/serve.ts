@@ -12,7 +12,9 @@ import { createSlackApp, SHUTDOWN_GRACE_MS } from './slack/app';
 import { ChannelPolicy } from './slack/channels';
 import { createLogger, type Logger } from './slack/logger';
 import { secretsOf, slackSettingsFromEnv } from './slack/settings';
-import { openStoreAsync } from './store';
+import { DecisionLog, openStoreAsync } from './store';
+import { DAY_MS, expiringSoon } from './core/decisions';
+import { requirements } from './core/requirements';
 
 export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
@@ -45,11 +47,12 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const store = await openStoreAsync(settings.storeUrl);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const scanner = options.scanner ?? ambientAccountScanner({ config, regions: settings.regions, env });
-  const scans = new ScanService({ scanner, store, now, logger, owner });
+  const decisions = new DecisionLog({ store, requirements: requirements(), checks: catalog, now });
+  const scans = new ScanService({ scanner, store, now, logger, owner, decisions });
   const alerts = settings.alertQueueUrl
     ? createAlertPipeline({ queueUrl: settings.alertQueueUrl, settings, config, store, logger, accountId: () => scans.accountId(), homeRegion: defaultHomeRegion(env), env, now })
     : undefined;
-  const slack = createSlackApp({ env: settings, config, scans, store, logger, now, drills: alerts?.drills });
+  const slack = createSlackApp({ env: settings, config, scans, store, logger, now, drills: alerts?.drills, decisions });
   alerts?.attach(slack);
   const channels = new ChannelPolicy({ client: slack.app.client, publicChannels: config.slack.publicChannels, logger });
   const summaries = new SummaryService({
@@ -62,6 +65,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     checks: catalog,
     owner,
     heldBack: (channel) => channels.sharedOutsideUnlisted(channel),
+    expiringAttestations: async (accountId, within) => {
+      const { attestations } = await decisions.decisions(accountId);
+      return expiringSoon(attestations, within.from, (within.to.getTime() - within.from.getTime()) / DAY_MS).map((a) => ({
+        requirementId: a.requirementId,
+        owner: a.owner,
+        expiresAt: new Date(a.expiresAt),
+      }));
+    },
   });
   const retention = new HistoryRetention({ store, clock, logger, retentionDays: config.history.retentionDays });
   let port: number | undefined;

@@ -1,18 +1,20 @@
+import { effectiveStatus, type DecidedResult } from './decisions';
 import { requirements, type RequirementSet } from './requirements';
-import type { Check, CheckResult, RequirementId, Status } from './types';
+import type { Check, RequirementId, Status } from './types';
 
 /** Worst first: a requirement takes the status of its worst result. */
 const WORST_FIRST: readonly Status[] = ['FAIL', 'ERROR', 'MANUAL', 'PASS', 'NOT_APPLICABLE'];
 
 const worse = (a: Status, b: Status): Status => (WORST_FIRST.indexOf(a) <= WORST_FIRST.indexOf(b) ? a : b);
 
-/** Per requirement, the worst status of the results that are evidence for it. */
-export function requirementStatuses(results: readonly Pick<CheckResult, 'refs' | 'status'>[]): Record<RequirementId, Status> {
+/** Per requirement, the worst status of the results that are evidence for it (an accepted exception counts as met). */
+export function requirementStatuses(results: readonly Pick<DecidedResult, 'refs' | 'status' | 'exception'>[]): Record<RequirementId, Status> {
   const statuses = new Map<RequirementId, Status>();
   for (const result of results) {
+    const status = effectiveStatus(result);
     for (const ref of result.refs) {
       const known = statuses.get(ref);
-      statuses.set(ref, known === undefined ? result.status : worse(known, result.status));
+      statuses.set(ref, known === undefined ? status : worse(known, status));
     }
   }
   return Object.fromEntries(statuses);

@@ -3,6 +3,7 @@ import type { AwsAccess } from '../aws/clients';
 import { describeError } from '../aws/errors';
 import { Inventory } from '../aws/inventory';
 import type { CheckThresholds } from '../config/thresholds';
+import type { DecidedResult } from '../core/decisions';
 import { STATUSES, type Check, type CheckContext, type CheckResult, type Finding, type Status } from '../core/types';
 
 export interface ScanProgress {
@@ -37,7 +38,8 @@ export interface ScanReport {
   accounts: string[];
   regions: string[];
   summary: ScanSummary;
-  results: CheckResult[];
+  /** With the recorded attestations and exceptions applied once the report leaves the scan service (see DecisionLog). */
+  results: DecidedResult[];
 }
 
 interface Task {

@@ -5,7 +5,9 @@ import { callerAccountId, defaultHomeRegion } from '../aws/account';
 import { AwsAccess } from '../aws/clients';
 import { describeError } from '../aws/errors';
 import type { AppConfig } from '../config/load';
-import { keepLease, type Store } from '../store';
+import { catalog } from '../checks/catalog';
+import { requirements } from '../core/requirements';
+import { decide, DecisionLog, keepLease, type Store } from '../store';
 import type { ScanProgress, ScanReport } from './scan';
 import { scanAccount, ScanSetupError } from './scanAccount';
 
@@ -72,6 +74,8 @@ export interface ScanServiceOptions {
   pollMs?: number;
   /** How often the lease holder writes its progress to the store, at most. */
   progressWriteMs?: number;
+  /** The attestations and exceptions applied to every report; read from the store with the whole catalog when absent. */
+  decisions?: DecisionLog;
 }
 
 /** The earliest start a scan must have to answer a request, when it matters. */
@@ -112,6 +116,11 @@ export class ScanService {
   private readonly lastSeen = new Map<string, ScanReport>();
   private readonly closing = new AbortController();
   private account?: Promise<string>;
+  private readonly decisionLog: DecisionLog;
+  /** Per account, the last report with decisions applied and what it was applied for. */
+  private readonly decided = new Map<string, { key: string; report: ScanReport }>();
+  /** What a decided report depends on: its scan, and the decisions as they stood (see viewKey). */
+  private readonly viewKeys = new WeakMap<ScanReport, string>();
 
   constructor(options: ScanServiceOptions) {
     this.scanner = options.scanner;
@@ -122,6 +131,7 @@ export class ScanService {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 2_000;
     this.progressWriteMs = options.progressWriteMs ?? 2_000;
+    this.decisionLog = options.decisions ?? new DecisionLog({ store: this.store, requirements: requirements(), checks: catalog, now: this.now });
   }
 
   /** The scanned account's id, asked once; a failure is not remembered, so the next call asks again. */
@@ -144,6 +154,45 @@ export class ScanService {
    * a large one holds the event loop (and the acknowledgements waiting on it).
    */
   async latest(accountId: string): Promise<ScanReport | undefined> {
+    const stored = await this.latestStored(accountId);
+    return stored && this.withDecisions(accountId, stored);
+  }
+
+  /**
+   * What a report shown to people depends on besides its scan: the decisions applied to it and
+   * which of them had expired. Answers rendered from a report can be reused while this stays.
+   */
+  viewKey(report: ScanReport): string {
+    return this.viewKeys.get(report) ?? report.generatedAt;
+  }
+
+  /**
+   * The report with the account's recorded attestations and exceptions applied as they stand now;
+   * decided again only when they change or one expires. Unreadable decisions leave the report as
+   * scanned (attestations unapplied: MANUAL, never PASS).
+   */
+  private async withDecisions(accountId: string, report: ScanReport): Promise<ScanReport> {
+    let decisions;
+    try {
+      decisions = await this.decisionLog.decisions(accountId);
+    } catch (err) {
+      this.logger.warn({ err, accountId }, 'attestations and exceptions cannot be read: the report is shown as scanned');
+      return report;
+    }
+    const now = this.now();
+    const all = [...decisions.attestations, ...decisions.exceptions];
+    const changed = all.reduce((latest, d) => [latest, d.recordedAt, d.revokedAt ?? ''].sort().pop()!, '');
+    const expired = all.filter((d) => Date.parse(d.expiresAt) <= now.getTime()).length;
+    const key = `${report.generatedAt}|${all.length}|${changed}|${expired}`;
+    const known = this.decided.get(accountId);
+    if (known?.key === key) return known.report;
+    const applied = decide(report, decisions, now);
+    this.decided.set(accountId, { key, report: applied });
+    this.viewKeys.set(applied, key);
+    return applied;
+  }
+
+  private async latestStored(accountId: string): Promise<ScanReport | undefined> {
     try {
       const at = await this.store.lastScanAt(accountId);
       const seen = this.lastSeen.get(accountId);
@@ -280,7 +329,7 @@ export class ScanService {
     if ('failed' in shared.outcome) throw shared.outcome.setup ? new ScanSetupError(shared.outcome.failed) : new Error(shared.outcome.failed);
     const report = await this.store.lastScan(accountId);
     // The holder could not store its report: scan here rather than answer with an older one.
-    return report?.generatedAt === shared.outcome.finished ? report : undefined;
+    return report?.generatedAt === shared.outcome.finished ? this.withDecisions(accountId, report) : undefined;
   }
 
   private async scanHolding(accountId: string, show: (view: ScanProgressView) => void, leased: boolean): Promise<ScanReport> {
@@ -299,7 +348,7 @@ export class ScanService {
     show({ done: 0, total: 0, startedAt: new Date(shared.startedAt) });
     this.logger.info({ accountId }, 'scan started');
     try {
-      const report = await this.scanner.scan(accountId, ({ done, total }) => {
+      const scanned = await this.scanner.scan(accountId, ({ done, total }) => {
         shared.done = done;
         shared.total = total;
         show({ done, total, startedAt: new Date(shared.startedAt) });
@@ -308,6 +357,8 @@ export class ScanService {
           void publish();
         }
       });
+      // Stored decided, so that the history counts accepted findings as met and expiries as new failures.
+      const report = await this.withDecisions(accountId, scanned);
       this.lastSeen.set(accountId, report);
       await this.store.saveScan(accountId, report).catch((err) => this.logger.error({ err, accountId }, 'could not store the scan report'));
       shared.outcome = { finished: report.generatedAt };

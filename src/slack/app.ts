@@ -6,7 +6,8 @@ import { slashCommands } from '../../commands';
 import { catalog } from '../checks/catalog';
 import { ConfigError, type AppConfig } from '../config/load';
 import type { Check } from '../core/types';
-import type { Store } from '../store';
+import { DecisionLog, type Store } from '../store';
+import { requirements } from '../core/requirements';
 import { RESCAN_ACTION_ID, type CommandSummary } from './blocks';
 import type { DrillStarter, SlackServices, SlashCommand } from './command';
 import { slackErrorCode, SlashCommandConversation } from './conversation';
@@ -47,6 +48,8 @@ export interface SlackAppDeps {
   commands?: readonly SlashCommand[];
   checks?: readonly Check[];
   drills?: DrillStarter;
+  /** Shared with the scans so that reports and answers apply the same decisions; built from the store when absent. */
+  decisions?: DecisionLog;
 }
 
 export interface SlackApp {
@@ -135,6 +138,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const roles = new Roles({ admins: config.roles.admins, responders: config.roles.responders, cacheMs: config.roles.groupCacheMinutes * 60_000, client, logger });
   const authorization = new Authorization({ roles, allowEveryone: config.roles.allowEveryone });
   const channels = new ChannelPolicy({ client, publicChannels: config.slack.publicChannels, logger });
+  const checks = deps.checks ?? catalog;
   const summaries: CommandSummary[] = commands.map(({ name, usage, summary, requires }) => ({ name, usage, summary, requires }));
   const services: SlackServices = {
     config,
@@ -143,12 +147,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     authorization,
     renders: new RenderCache(),
     runbooks: loadRunbooks(),
-    checks: deps.checks ?? catalog,
+    checks,
     commands: summaries,
     now,
     logger,
     shutdown: shutdown.signal,
     store,
+    decisions: deps.decisions ?? new DecisionLog({ store, requirements: requirements(), checks, now }),
     drills: deps.drills,
   };
 
@@ -167,6 +172,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           channelId: command.channel_id,
           may: (action) => authorization.authorize(command.user_id, action),
           responseUrl: command.response_url,
+          triggerId: command.trigger_id,
           conversation,
           services,
         },

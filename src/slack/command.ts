@@ -7,7 +7,7 @@ import type { Roles } from './roles';
 import type { RenderCache } from './renderCache';
 import type { Authorization, SlackAction } from './authorize';
 import type { Runbook } from './runbooks';
-import type { Store } from '../store';
+import type { DecisionLog, Store } from '../store';
 import type { ScanService } from '../engine/scanService';
 
 /** What every handler may use; built once by createSlackApp. */
@@ -28,6 +28,8 @@ export interface SlackServices {
   shutdown: AbortSignal;
   /** State shared with the alert pipeline (open alerts for `/ftr alerts` and the Home tab). */
   store: Store;
+  /** Attestations and exceptions: recording, revoking, and applying them to reports. */
+  decisions: DecisionLog;
   /** Present when the alert queue is configured. */
   drills?: DrillStarter;
 }
@@ -47,6 +49,8 @@ export interface CommandContext {
   may: (action: SlackAction) => Promise<boolean>;
   /** Where the command can answer later (a drill's result); absent outside slash commands. */
   responseUrl?: string;
+  /** Opens a modal (views.open) within 3 seconds of the command; absent outside slash commands. */
+  triggerId?: string;
   conversation: Conversation;
   services: SlackServices;
 }

@@ -184,7 +184,7 @@ export async function showStatus(input: {
   const render = (report: ScanReport) => {
     const at = now();
     // The week-ago entry of a report does not change while the report stays the latest.
-    const key = [accountId, report.generatedAt, sectionAsked ?? '', canScan, Math.floor(at.getTime() / 60_000)].join('|');
+    const key = [accountId, scans.viewKey(report), sectionAsked ?? '', canScan, Math.floor(at.getTime() / 60_000)].join('|');
     return services.renders.get(key, async () => {
       const earlier = wanted ? undefined : await weekAgo(report);
       return statusMessage({ report, section: sectionAsked, now: at, accountId, canRescan: canScan, checks: services.checks, runbooks: services.runbooks, weekAgo: earlier });

@@ -18,9 +18,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Command } from '@smithy/types';
+import type { Attestation, Decisions, ResourceException } from '../core/decisions';
 import type { ScanReport } from '../engine/scan';
 import { compactScan, gunzipJson, gzipJson, type CompactResult, type CompactScan, type HistoryQuery, type ScanHistoryEntry } from './history';
-import { assertNextRev, assertStorable, LockingStore, type AlertRecord, type AlertState, type AuditEntry, type LockCondition, type Store } from './store';
+import { assertNextRev, assertStorable, exceptionSubject, LockingStore, type AlertRecord, type AlertState, type AuditEntry, type LockCondition, type Store } from './store';
 
 type Item = Record<string, AttributeValue>;
 
@@ -94,6 +95,9 @@ const historyPartsPk = (accountId: string) => `historyparts#${accountId}`;
 const historyPartPrefix = (generatedAt: string) => `${generatedAt}#`;
 /** The accounts that have history, so that pruning finds them without a table scan. */
 const HISTORY_ACCOUNTS_PK = 'historyaccounts';
+const decisionsPk = (accountId: string) => `decisions#${accountId}`;
+/** The accounts that have decisions, so that reading every account's needs no table scan. */
+const DECISION_ACCOUNTS_PK = 'decisionaccounts';
 const lockKey = (name: string) => keyOf(name, 'lock');
 const kvKey = (key: string) => keyOf(`kv#${key}`, 'value');
 const alertKey = (key: string) => keyOf(`alert#${key}`, 'alert');
@@ -137,6 +141,9 @@ const headOf = (item: Item): ReportHead => ({ version: item.version.S!, parts: N
  *   the gzip-compressed results apart, in `historyparts#<account>`/`<generatedAt>#<n>`: a Query
  *   reads (and is billed for) whole items whatever it projects, so listing entries stays cheap;
  *   the accounts with history are listed under `historyaccounts`/`<account>`;
+ * - attestations and exceptions: `decisions#<account>`/`attestation#<requirement>` and
+ *   `exception#<check>#<resource>` with the record as JSON; the accounts that have any are listed
+ *   under `decisionaccounts`/`<account>`;
  * - claims and leases: `claim#<key>`/`lock` and `lease#<name>`/`lock`, with `owner` and `expiresAt`
  *   (epoch milliseconds).
  * Index reads are eventually consistent; reads by key are strongly consistent.
@@ -288,6 +295,35 @@ export class DynamoStore extends LockingStore implements Store {
 
   private async deleteParts(pk: string, prefix: string, parts: number): Promise<void> {
     await Promise.all(Array.from({ length: parts }, (_, index) => this.send(new DeleteItemCommand({ TableName: this.table, Key: keyOf(pk, partSk(prefix, index)) }))));
+  }
+
+  async putAttestation(attestation: Attestation): Promise<void> {
+    await this.putDecision(attestation.accountId, `attestation#${attestation.requirementId}`, attestation);
+  }
+
+  async putException(exception: ResourceException): Promise<void> {
+    await this.putDecision(exception.accountId, `exception#${exceptionSubject(exception)}`, exception);
+  }
+
+  async decisions(accountId?: string): Promise<Decisions> {
+    const accounts =
+      accountId !== undefined
+        ? [accountId]
+        : (await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: DECISION_ACCOUNTS_PK } }, ConsistentRead: true })).map((a) => a.sk.S!);
+    const decisions: { attestations: Attestation[]; exceptions: ResourceException[] } = { attestations: [], exceptions: [] };
+    for (const account of accounts) {
+      const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: decisionsPk(account) } }, ConsistentRead: true });
+      for (const item of items) {
+        if (item.sk.S!.startsWith('attestation#')) decisions.attestations.push(JSON.parse(item.record.S!) as Attestation);
+        else decisions.exceptions.push(JSON.parse(item.record.S!) as ResourceException);
+      }
+    }
+    return decisions;
+  }
+
+  private async putDecision(accountId: string, sk: string, record: Attestation | ResourceException): Promise<void> {
+    await this.send(new PutItemCommand({ TableName: this.table, Item: { ...keyOf(decisionsPk(accountId), sk), record: { S: JSON.stringify(record) } } }));
+    await this.send(new PutItemCommand({ TableName: this.table, Item: keyOf(DECISION_ACCOUNTS_PK, accountId) }));
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {

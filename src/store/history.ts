@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { effectiveStatus, type DecidedResult } from '../core/decisions';
 import { requirementStatuses } from '../core/posture';
 import { sectionOf } from '../core/requirements';
 import { STATUSES, type CheckResult, type RequirementId, type Status } from '../core/types';
@@ -31,24 +32,24 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-function failingBySection(results: readonly CheckResult[]): Record<string, number> {
+function failingBySection(results: readonly DecidedResult[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const result of results) {
-    if (result.status !== 'FAIL') continue;
+    if (effectiveStatus(result) !== 'FAIL') continue;
     const section = sectionOf(result.refs[0]);
     counts[section] = (counts[section] ?? 0) + 1;
   }
   return counts;
 }
 
-/** The history entry of a report, with its compact results. */
+/** The history entry of a report, with its compact results; an accepted finding is kept as met, so that its expiry shows as a new failure. */
 export function compactScan(report: ScanReport): CompactScan {
   return {
     generatedAt: report.generatedAt,
     summary: Object.fromEntries(STATUSES.map((s) => [s, report.summary[s]])) as Record<Status, number>,
     requirements: requirementStatuses(report.results),
     failingBySection: failingBySection(report.results),
-    results: report.results.map(({ checkId, refs, region, resource, status }) => ({ checkId, refs, region, resource, status })),
+    results: report.results.map((result) => ({ checkId: result.checkId, refs: result.refs, region: result.region, resource: result.resource, status: effectiveStatus(result) })),
   };
 }
 

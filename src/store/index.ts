@@ -5,7 +5,8 @@ import { SqliteStore, type SqliteJournal } from './sqlite';
 import type { Store } from './store';
 
 export type { AlertRecord, AlertState, AuditEntry, Store } from './store';
-export { keepLease } from './store';
+export { decisionTarget, keepLease } from './store';
+export { decide, DecisionInputError, DecisionLog, dayAfter, isoDay, type AttestationInput, type ExceptionInput } from './decisionLog';
 export type { CompactResult, CompactScan, HistoryQuery, ScanHistoryEntry } from './history';
 export { SqliteStore } from './sqlite';
 export { DynamoStore, DynamoStoreError } from './dynamodb';

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Attestation, Decisions, ResourceException } from '../core/decisions';
 import type { ScanReport } from '../engine/scan';
 import { compactScan, gunzipJson, gzipJson, type CompactResult, type CompactScan, type HistoryQuery, type ScanHistoryEntry } from './history';
-import { assertNextRev, assertStorable, LockingStore, type AlertRecord, type AlertState, type AuditEntry, type LockCondition, type Store } from './store';
+import { assertNextRev, assertStorable, exceptionSubject, LockingStore, type AlertRecord, type AlertState, type AuditEntry, type LockCondition, type Store } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS scans (
@@ -45,6 +46,13 @@ CREATE TABLE IF NOT EXISTS scan_history (
   PRIMARY KEY (account_id, generated_at)
 );
 CREATE INDEX IF NOT EXISTS scan_history_by_time ON scan_history (generated_at);
+CREATE TABLE IF NOT EXISTS decisions (
+  account_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (account_id, kind, subject)
+);
 CREATE TABLE IF NOT EXISTS locks (
   name TEXT PRIMARY KEY,
   owner TEXT NOT NULL,
@@ -117,6 +125,27 @@ export class SqliteStore extends LockingStore implements Store {
       ),
       extendLock: this.db.prepare<[number, string, string, number]>('UPDATE locks SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at >= ?'),
       deleteLock: this.db.prepare<[string, string]>('DELETE FROM locks WHERE name = ? AND owner = ?'),
+      putDecision: this.db.prepare<[string, string, string, string]>(
+        'INSERT INTO decisions (account_id, kind, subject, record) VALUES (?, ?, ?, ?) ON CONFLICT(account_id, kind, subject) DO UPDATE SET record = excluded.record',
+      ),
+      accountDecisions: this.db.prepare<[string], { kind: string; record: string }>('SELECT kind, record FROM decisions WHERE account_id = ? ORDER BY kind, subject'),
+      allDecisions: this.db.prepare<[], { kind: string; record: string }>('SELECT kind, record FROM decisions ORDER BY account_id, kind, subject'),
+    };
+  }
+
+  async putAttestation(attestation: Attestation): Promise<void> {
+    this.statements.putDecision.run(attestation.accountId, 'attestation', attestation.requirementId, JSON.stringify(attestation));
+  }
+
+  async putException(exception: ResourceException): Promise<void> {
+    this.statements.putDecision.run(exception.accountId, 'exception', exceptionSubject(exception), JSON.stringify(exception));
+  }
+
+  async decisions(accountId?: string): Promise<Decisions> {
+    const rows = accountId === undefined ? this.statements.allDecisions.all() : this.statements.accountDecisions.all(accountId);
+    return {
+      attestations: rows.filter((r) => r.kind === 'attestation').map((r) => JSON.parse(r.record) as Attestation),
+      exceptions: rows.filter((r) => r.kind === 'exception').map((r) => JSON.parse(r.record) as ResourceException),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { AlertObservation } from '../core/alert';
+import type { Attestation, Decisions, ResourceException } from '../core/decisions';
 import type { ScanReport } from '../engine/scan';
 import type { CompactScan, HistoryQuery, ScanHistoryEntry } from './history';
 
@@ -85,8 +86,15 @@ export interface Store {
   /** The alerts grouped on one digest card. */
   digestAlerts(digestId: string): Promise<AlertRecord[]>;
   appendAudit(entry: AuditEntry): Promise<void>;
-  /** The audit trail of one alert or digest, oldest first. */
+  /** The audit trail of one alert, digest, attestation or exception (see `decisionTarget`), oldest first. */
   auditTrail(target: string): Promise<AuditEntry[]>;
+
+  /** Records the attestation of its account and requirement, replacing the one before (a revocation is a record too). */
+  putAttestation(attestation: Attestation): Promise<void>;
+  /** Records the exception of its account, check and resource, replacing the one before. */
+  putException(exception: ResourceException): Promise<void>;
+  /** The attestations and exceptions recorded for one account (every account when absent), revoked and expired ones included. */
+  decisions(accountId?: string): Promise<Decisions>;
 
   /**
    * Takes `key` for `owner` until `expiresAt`: true for exactly one caller while the claim is
@@ -140,6 +148,18 @@ export abstract class LockingStore {
   private after(ms: number): Date {
     return new Date(this.now().getTime() + ms);
   }
+}
+
+/** What identifies an exception within its account: its check and resource. */
+export function exceptionSubject(exception: Pick<ResourceException, 'checkId' | 'resource'>): string {
+  return `${exception.checkId}#${exception.resource}`;
+}
+
+/** The audit target of an attestation or exception: what `auditTrail` is asked for. */
+export function decisionTarget(decision: Attestation | ResourceException): string {
+  return 'requirementId' in decision
+    ? `attestation#${decision.accountId}#${decision.requirementId}`
+    : `exception#${decision.accountId}#${exceptionSubject(decision)}`;
 }
 
 /** Refuses a value `put` could not read back. */

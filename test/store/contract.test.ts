@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { REPORT_PART_BYTES } from '../../src/store/dynamodb';
-import type { AuditEntry, Store } from '../../src/store';
+import type { Attestation, Decisions, ResourceException } from '../../src/core/decisions';
+import { decisionTarget, type AuditEntry, type Store } from '../../src/store';
 import { compactScan } from '../../src/store/history';
 import { ACCOUNT, alertRecord, dynamoBacking, largeReport, smallReport, sqliteBacking, type Backing } from './fixtures';
 
@@ -305,6 +306,83 @@ describe.each([
       expect(await store.auditTrail('guardduty:1')).toEqual([entries[0], entries[1], entries[3], entries[4]]);
       expect(await store.auditTrail('d-1')).toEqual([entries[2]]);
       expect(await store.auditTrail('nothing')).toEqual([]);
+    });
+  });
+
+  describe('decisions', () => {
+    const attestation = (accountId: string, requirementId: string, fields: Partial<Attestation> = {}): Attestation => ({
+      accountId,
+      requirementId,
+      evidence: `Evidence of ${requirementId} — “reviewed” 🔐`,
+      link: 'https://wiki.example.com/ftr?page=1#section',
+      owner: 'U0OWNER01',
+      recordedBy: 'U0ADMIN01',
+      recordedAt: '2024-06-01T10:00:00.000Z',
+      expiresAt: '2025-06-01T00:00:00.000Z',
+      ...fields,
+    });
+    const exception = (accountId: string, checkId: string, resource: string, fields: Partial<ResourceException> = {}): ResourceException => ({
+      accountId,
+      checkId,
+      resource,
+      reason: `Accepted for ${resource}`,
+      owner: 'U0OWNER01',
+      recordedBy: 'U0ADMIN01',
+      recordedAt: '2024-06-01T10:00:00.000Z',
+      expiresAt: '2024-12-01T00:00:00.000Z',
+      ...fields,
+    });
+    /** The store promises no order: compare sorted by what identifies each decision. */
+    const sorted = (decisions: Decisions) => ({
+      attestations: [...decisions.attestations].sort((a, b) => decisionTarget(a).localeCompare(decisionTarget(b))),
+      exceptions: [...decisions.exceptions].sort((a, b) => decisionTarget(a).localeCompare(decisionTarget(b))),
+    });
+
+    it('keeps one attestation per account and requirement, replacing it, per account and across accounts', async () => {
+      expect(await store.decisions(ACCOUNT)).toEqual({ attestations: [], exceptions: [] });
+      expect(await store.decisions()).toEqual({ attestations: [], exceptions: [] });
+      const runbook = attestation(ACCOUNT, 'FTR-3.4');
+      const drTest = attestation(ACCOUNT, 'FTR-9.3', { link: undefined });
+      const otherRunbook = attestation(OTHER_ACCOUNT, 'FTR-3.4', { owner: 'U0OWNER02' });
+      for (const a of [runbook, drTest, otherRunbook]) await store.putAttestation(a);
+      const revoked = { ...runbook, revokedBy: 'U0ADMIN02', revokedAt: '2024-07-01T09:00:00.000Z' };
+      await store.putAttestation(revoked);
+
+      const replica = backing.open();
+      try {
+        expect(sorted(await replica.decisions(ACCOUNT))).toEqual(sorted({ attestations: [revoked, drTest], exceptions: [] }));
+        expect((await replica.decisions(ACCOUNT)).attestations.find((a) => a.requirementId === 'FTR-9.3')).not.toHaveProperty('link');
+        expect(await replica.decisions(OTHER_ACCOUNT)).toEqual({ attestations: [otherRunbook], exceptions: [] });
+        expect(await replica.decisions('000000000000')).toEqual({ attestations: [], exceptions: [] });
+        expect(sorted(await replica.decisions())).toEqual(sorted({ attestations: [revoked, drTest, otherRunbook], exceptions: [] }));
+      } finally {
+        await replica.close();
+      }
+    });
+
+    it('keeps one exception per account, check and resource, apart from the attestations, with any resource name', async () => {
+      const check = 's3_bucket_public_access_restricted';
+      const resources = ['arn:aws:s3:::site-assets', 'arn:aws:s3:::site-assets#2', 'sg-0abc#ingress#tcp/22', 'arn:aws:s3:::données-café-🔐', 'FTR-3.4'];
+      const exceptions = resources.map((resource) => exception(ACCOUNT, check, resource));
+      const otherCheck = exception(ACCOUNT, 's3_bucket_default_encryption', 'arn:aws:s3:::site-assets');
+      const otherAccount = exception(OTHER_ACCOUNT, check, 'arn:aws:s3:::site-assets');
+      // An attestation of the same account, named like one of the exceptions' resources.
+      const runbook = attestation(ACCOUNT, 'FTR-3.4');
+      for (const e of [...exceptions, otherCheck, otherAccount]) await store.putException(e);
+      await store.putAttestation(runbook);
+      const revoked = { ...exceptions[0], revokedBy: 'U0ADMIN02', revokedAt: '2024-07-01T09:00:00.000Z' };
+      await store.putException(revoked);
+
+      const replica = backing.open();
+      try {
+        const own = await replica.decisions(ACCOUNT);
+        expect(sorted(own)).toEqual(sorted({ attestations: [runbook], exceptions: [revoked, ...exceptions.slice(1), otherCheck] }));
+        expect(own.exceptions.map((e) => e.resource).sort()).toEqual([...resources, 'arn:aws:s3:::site-assets'].sort());
+        expect(await replica.decisions(OTHER_ACCOUNT)).toEqual({ attestations: [], exceptions: [otherAccount] });
+        expect(sorted(await replica.decisions())).toEqual(sorted({ attestations: [runbook], exceptions: [revoked, ...exceptions.slice(1), otherCheck, otherAccount] }));
+      } finally {
+        await replica.close();
+      }
     });
   });
 

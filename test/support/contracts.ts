@@ -12,12 +12,19 @@ export function reportSchema(): object {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** Validation errors of a JSON report against the contract schema (empty when valid). */
+/** The project's copy of the schema, which adds the optional `attestation` and `exception` of a result. */
+export function projectReportSchema(): object {
+  return JSON.parse(readFileSync(join(__dirname, 'scan-report.schema.json'), 'utf8'));
+}
+
+/** Validation errors of a JSON report against the contract schema and the project's extension of it (empty when valid). */
 export function reportSchemaErrors(report: unknown): string[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(reportSchema());
-  return validate(report) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  return [reportSchema(), projectReportSchema()].flatMap((schema) => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    return validate(report) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  });
 }
 
 /** The shared requirements document, when the shared folder is beside the repository. */

@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { catalog } from '../../checks/catalog';
+import { effectiveStatus, type DecidedResult } from '../../core/decisions';
 import { automatedRequirements, requirementPosture, requirementStatuses, type RequirementPosture } from '../../core/posture';
 import { requirements, sectionOf, type Section } from '../../core/requirements';
 import type { Check, CheckResult, Severity, Status } from '../../core/types';
@@ -55,7 +56,7 @@ export interface FailingCheck {
 export function failingChecks(results: readonly CheckResult[], checks: readonly Check[] = catalog): FailingCheck[] {
   const byCheck = new Map<string, FailingCheck>();
   for (const r of results) {
-    if (r.status !== 'FAIL') continue;
+    if (effectiveStatus(r) !== 'FAIL') continue;
     let entry = byCheck.get(r.checkId);
     if (!entry) byCheck.set(r.checkId, (entry = { checkId: r.checkId, title: '', severity: r.severity, refs: [], resources: [] }));
     for (const ref of r.refs) if (!entry.refs.includes(ref)) entry.refs.push(ref);
@@ -188,8 +189,8 @@ function sectionResults(section: Section, results: readonly CheckResult[]): Chec
 /** ":x: *FTR-7* Identity and Access Management — 5 of 8 requirements met · 12 failing resources". */
 function sectionLine(section: Section, met: number, results: readonly CheckResult[]): string {
   const counts = emptyCounts();
-  for (const r of results) counts[r.status] += 1;
-  const failedResources = new Set(results.filter((r) => r.status === 'FAIL').map((r) => r.resource)).size;
+  for (const r of results) counts[effectiveStatus(r)] += 1;
+  const failedResources = new Set(results.filter((r) => effectiveStatus(r) === 'FAIL').map((r) => r.resource)).size;
   const parts = [
     `${met} of ${plural(section.requirementIds.length, 'requirement')} met`,
     results.length === 0 ? 'not evaluated by this scan' : '',
@@ -202,7 +203,7 @@ function sectionLine(section: Section, met: number, results: readonly CheckResul
 
 function requirementLine(id: string, results: readonly CheckResult[]): string {
   const counts = emptyCounts();
-  for (const r of results) if (r.refs.includes(id)) counts[r.status] += 1;
+  for (const r of results) if (r.refs.includes(id)) counts[effectiveStatus(r)] += 1;
   const short = escapeMrkdwn(requirements().byId.get(id)?.short ?? id);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return total === 0
@@ -211,15 +212,19 @@ function requirementLine(id: string, results: readonly CheckResult[]): string {
 }
 
 /** The resources behind the requirements: failing checks and resources, errors, attestations, passes. */
-function summaryLine(results: readonly CheckResult[], failing: readonly FailingCheck[]): string {
+function summaryLine(results: readonly DecidedResult[], failing: readonly FailingCheck[]): string {
   const counts = emptyCounts();
-  for (const r of results) counts[r.status] += 1;
-  const failedResources = new Set(results.filter((r) => r.status === 'FAIL').map((r) => r.resource)).size;
+  for (const r of results) counts[effectiveStatus(r)] += 1;
+  const failedResources = new Set(results.filter((r) => effectiveStatus(r) === 'FAIL').map((r) => r.resource)).size;
+  const accepted = results.filter((r) => r.exception && effectiveStatus(r) !== r.status).length;
+  const attested = results.filter((r) => r.attestation?.state === 'active').length;
   const parts = [
     failing.length > 0 ? `${STATUS_EMOJI.FAIL} *${plural(failing.length, 'check')} failing* on ${plural(failedResources, 'resource')}` : `${STATUS_EMOJI.PASS} *No failing checks*`,
     counts.ERROR > 0 ? `${STATUS_EMOJI.ERROR} ${counts.ERROR.toLocaleString('en-US')} could not be evaluated` : '',
     counts.MANUAL > 0 ? `${STATUS_EMOJI.MANUAL} ${statusCount('MANUAL', counts.MANUAL)}` : '',
     `${STATUS_EMOJI.PASS} ${counts.PASS.toLocaleString('en-US')} pass`,
+    attested > 0 ? `${plural(attested, 'attested result')}` : '',
+    accepted > 0 ? `${plural(accepted, 'accepted exception')}` : '',
   ];
   return parts.filter(Boolean).join(' · ');
 }
@@ -227,7 +232,7 @@ function summaryLine(results: readonly CheckResult[], failing: readonly FailingC
 /** The notification text: "3 checks failing, 2 errors, 1 needs attestation", zeros left out. */
 function fallbackSummary(results: readonly CheckResult[], failing: readonly FailingCheck[]): string {
   const counts = emptyCounts();
-  for (const r of results) counts[r.status] += 1;
+  for (const r of results) counts[effectiveStatus(r)] += 1;
   const parts = [
     failing.length > 0 ? `${plural(failing.length, 'check')} failing` : 'no failing checks',
     counts.ERROR > 0 ? plural(counts.ERROR, 'error') : '',
