@@ -25,6 +25,6 @@ export const check: SlashCommand = {
       const reason = scans.current(accountId) ? 'The first scan is still running; try again when it finishes.' : 'No scan has finished yet; an FTR admin can start one with /ftr scan.';
       return ctx.conversation.ephemeral(errorMessage({ what: `check ${query.id}`, reason }));
     }
-    await ctx.conversation.post(checkResultsMessage({ report, query: query.id, now: now(), checks }));
+    await ctx.conversation.post(checkResultsMessage({ report, query: query.id, now: now(), checks, acceptFindings: await ctx.may('except') }));
   },
 };

@@ -28,6 +28,13 @@ const DRILL_INDEX = 'drills:index';
 const INDEXED_DRILLS = 100;
 const DRILL_BUCKET = 'ftr-drill-example-bucket';
 
+/** The drills kept in the store, newest last: evidence anyone may read (the WAS-IR-3 attestation quotes them). */
+export async function drillRecords(store: Pick<Store, 'get'>): Promise<DrillRecord[]> {
+  const ids = (await store.get<string[]>(DRILL_INDEX)) ?? [];
+  const records = await Promise.all(ids.map((id) => store.get<DrillRecord>(`drill:${id}`)));
+  return records.filter((r): r is DrillRecord => r !== undefined);
+}
+
 function seconds(fromIso: string, toIso: string): string {
   return `${((Date.parse(toIso) - Date.parse(fromIso)) / 1000).toFixed(1)} s`;
 }
@@ -80,10 +87,8 @@ export class Drills implements DrillStarter {
   }
 
   /** The drills kept, newest last. */
-  async list(): Promise<DrillRecord[]> {
-    const ids = (await this.deps.store.get<string[]>(DRILL_INDEX)) ?? [];
-    const records = await Promise.all(ids.map((id) => this.get(id)));
-    return records.filter((r): r is DrillRecord => r !== undefined);
+  list(): Promise<DrillRecord[]> {
+    return drillRecords(this.deps.store);
   }
 
   /** A drill's card appeared: the time from queue to card. */

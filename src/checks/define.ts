@@ -29,6 +29,7 @@ export function defineAttestation(spec: AttestationSpec): Check {
     remediation: spec.remediation,
     scope: 'global',
     kind: 'attestation',
+    evidence: spec.evidence,
     actions: [],
     async run() {
       return [

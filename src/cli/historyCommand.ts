@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { callerAccountId, defaultHomeRegion } from '../aws/account';
 import { AwsAccess } from '../aws/clients';
@@ -7,7 +6,7 @@ import { automatedRequirements, requirementPosture, type SectionPosture } from '
 import type { Check, Status } from '../core/types';
 import { ScanSetupError } from '../engine/scanAccount';
 import { printable } from '../report/format';
-import { openStoreAsync, sqliteFileOf, type ScanHistoryEntry } from '../store';
+import { missingStoreFile, openStoreAsync, type ScanHistoryEntry } from '../store';
 
 export const HISTORY_FORMATS = ['table', 'json'] as const;
 export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
@@ -131,12 +130,6 @@ export async function ambientAccountId(env: NodeJS.ProcessEnv = process.env): Pr
   }
 }
 
-/** A SQLite store file that is not there: reading must not leave an empty one behind in whatever directory the user is in. */
-function missingStoreFile(storeUrl: string | undefined): string | undefined {
-  if (/^dynamodb:/i.test((storeUrl ?? '').trim())) return undefined;
-  const file = sqliteFileOf(storeUrl);
-  return file !== ':memory:' && !existsSync(file) ? file : undefined;
-}
 
 export interface HistoryDeps {
   now: () => Date;

@@ -70,6 +70,8 @@ export interface Check {
   remediation: string;
   scope: CheckScope;
   kind: CheckKind;
+  /** For attestation checks: the evidence a person records, e.g. "the runbook's location and the date it was last reviewed". */
+  evidence?: string;
   /**
    * The IAM actions the check may call, through shared inventories included, e.g.
    * `s3:ListAllMyBuckets` for the bucket list. The least-privilege policy is their union.

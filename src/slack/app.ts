@@ -23,6 +23,7 @@ import { ChannelPolicy } from './channels';
 import { registerShare, shareValue } from './share';
 import { registerCheckPages } from './checkPages';
 import { registerStatusActions } from './statusActions';
+import { registerDecisionModals } from './decisionModals';
 import { routeCommand } from './router';
 import { loadRunbooks } from './runbooks';
 import type { ScanService } from '../engine/scanService';
@@ -153,6 +154,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger,
     shutdown: shutdown.signal,
     store,
+    client,
+    channels,
     decisions: deps.decisions ?? new DecisionLog({ store, requirements: requirements(), checks, now }),
     drills: deps.drills,
   };
@@ -244,5 +247,6 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   registerShare(slackApp, { commands, channels });
   registerCheckPages(slackApp);
   registerStatusActions(slackApp);
+  registerDecisionModals(slackApp);
   return slackApp;
 }

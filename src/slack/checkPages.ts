@@ -55,7 +55,8 @@ function csvFilename(query: CheckQuery, generatedAt: string): string {
 
 /**
  * The buttons of `/ftr check` pages: Previous / Next replace the page with the one asked for
- * (from the latest report, saying so when a newer scan replaced the one shown); Download CSV
+ * (from the latest report, saying so when a newer scan replaced the one shown; with Accept…
+ * buttons on failures when the presser may record exceptions); Download CSV
  * sends every result for the query as a file in a direct message to the person who pressed.
  * Every press needs `read`.
  */
@@ -87,7 +88,8 @@ export function registerCheckPages(slack: SlackApp): void {
   const showPage = async ({ body, ref, query }: PagePress) => {
     const report = await latestReport(body, `show ${query.id}`);
     if (!report) return;
-    const page = checkResultsMessage({ report, query: query.id, page: ref.page, now: services.now(), checks, shownGeneratedAt: ref.generatedAt });
+    const acceptFindings = await services.authorization.authorize(body.user.id, 'except');
+    const page = checkResultsMessage({ report, query: query.id, page: ref.page, now: services.now(), checks, shownGeneratedAt: ref.generatedAt, acceptFindings });
     await replacePage(client, services, body, page);
   };
   onPress(CHECK_PAGE_ACTIONS.previous, 'show', showPage);

@@ -1,4 +1,6 @@
 import type { AppConfig } from '../config/load';
+import type { ChannelPolicy } from './channels';
+import type { WebClient } from './webClient';
 import type { Check } from '../core/types';
 import type { CommandSummary } from './blocks';
 import type { Conversation } from './conversation';
@@ -28,6 +30,10 @@ export interface SlackServices {
   shutdown: AbortSignal;
   /** State shared with the alert pipeline (open alerts for `/ftr alerts` and the Home tab). */
   store: Store;
+  /** Slack's Web API as the app: modals, file uploads and direct messages from commands. */
+  client: WebClient;
+  /** Which channels may see findings (`slack.publicChannels`, Slack Connect). */
+  channels: ChannelPolicy;
   /** Attestations and exceptions: recording, revoking, and applying them to reports. */
   decisions: DecisionLog;
   /** Present when the alert queue is configured. */

@@ -1,6 +1,7 @@
 import type { WebClient } from './webClient';
 import type { ScanReport } from '../engine/scan';
 import { homeView, LIMITS, type ScanProgressView } from './blocks';
+import type { HomeDecisions } from './blocks/home';
 import type { SlackServices } from './command';
 import { slackErrorCode } from './conversation';
 import { followersOf } from './followScan';
@@ -13,10 +14,22 @@ interface HomeState {
   report?: ScanReport;
   scan?: RunningScan;
   openAlerts?: number;
+  decisions?: HomeDecisions;
+}
+
+/** The account's attestations and exceptions for the viewer's Home; a store that cannot be read is said on the tab, not fatal. */
+function homeDecisions(services: SlackServices, accountId: string, viewerId: string): Promise<HomeDecisions> {
+  return services.decisions.decisions(accountId).then(
+    (decisions) => ({ viewerId, decisions }),
+    (err: unknown) => {
+      services.logger.warn({ err }, 'App Home without attestations and exceptions: the store cannot be read');
+      return 'unreadable' as const;
+    },
+  );
 }
 
 /** What the home tab shows; when AWS cannot be reached the tab still opens, without posture. */
-async function homeState(services: SlackServices): Promise<HomeState> {
+async function homeState(services: SlackServices, viewerId: string): Promise<HomeState> {
   const openAlerts = await services.store
     .listAlerts({ states: ['open'] })
     .then((open) => open.length)
@@ -26,7 +39,8 @@ async function homeState(services: SlackServices): Promise<HomeState> {
     });
   try {
     const accountId = await services.scans.accountId();
-    return { accountId, report: await services.scans.latest(accountId), scan: services.scans.current(accountId), openAlerts };
+    const [report, decisions] = await Promise.all([services.scans.latest(accountId), homeDecisions(services, accountId, viewerId)]);
+    return { accountId, report, scan: services.scans.current(accountId), openAlerts, decisions };
   } catch (err) {
     services.logger.warn({ err }, 'App Home without posture: the account is unknown');
     return { openAlerts };
@@ -49,7 +63,7 @@ class HomePublisher {
   /** `note`: a line under the title (why a scan was not started, or failed). */
   async publish(state: HomeState, running?: ScanProgressView, options: { final?: boolean; note?: string } = {}): Promise<void> {
     const { services } = this;
-    const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin: this.isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts, adminsMissing: services.authorization.adminsMissing });
+    const view = homeView({ report: state.report, running, accountId: state.accountId, now: services.now(), isAdmin: this.isAdmin, commands: services.commands, checks: services.checks, openAlerts: state.openAlerts, adminsMissing: services.authorization.adminsMissing, decisions: state.decisions });
     if (options.note) view.blocks = withNote(view.blocks, options.note, LIMITS.homeBlocks);
     try {
       const published = await this.client.views.publish({ user_id: this.userId, view, ...(this.hash ? { hash: this.hash } : {}) });
@@ -73,7 +87,7 @@ class HomePublisher {
 export async function showHome(input: { client: WebClient; services: SlackServices; userId: string; start?: boolean; hash?: string }): Promise<void> {
   const { client, services, userId } = input;
   const isAdmin = await services.authorization.authorize(userId, 'scan');
-  const state = await homeState(services);
+  const state = await homeState(services, userId);
   const home = new HomePublisher(client, services, userId, isAdmin, input.hash);
   let scan: RunningScan | undefined = state.scan;
   if (input.start && isAdmin && state.accountId && !scan) {

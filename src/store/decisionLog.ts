@@ -127,7 +127,7 @@ export class DecisionLog {
    */
   attestable(lastReport?: Pick<ScanReport, 'results'>): Set<RequirementId> {
     const ids = new Set(this.deps.checks.filter((c) => c.kind === 'attestation').flatMap((c) => c.refs));
-    for (const result of lastReport?.results ?? []) if (result.status === 'MANUAL') result.refs.forEach((ref) => ids.add(ref));
+    for (const result of lastReport?.results ?? []) if (result.status === 'MANUAL' || result.attestation) result.refs.forEach((ref) => ids.add(ref));
     return ids;
   }
 

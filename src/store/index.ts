@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../config/load';
 import { DynamoStore, DynamoStoreError } from './dynamodb';
@@ -12,6 +13,13 @@ export { SqliteStore } from './sqlite';
 export { DynamoStore, DynamoStoreError } from './dynamodb';
 
 export const DEFAULT_STORE_FILE = './data/ftr.sqlite';
+
+/** The SQLite file a `STORE_URL` names when it is not there: a command that only reads must not leave an empty one behind. */
+export function missingStoreFile(storeUrl: string | undefined): string | undefined {
+  if (/^dynamodb:/i.test((storeUrl ?? '').trim())) return undefined;
+  const file = sqliteFileOf(storeUrl);
+  return file !== ':memory:' && !existsSync(file) ? file : undefined;
+}
 
 const DYNAMODB_URL = /^dynamodb:\/\/([^/?#]*)\/?(?:\?([^#]*))?$/i;
 const DYNAMODB_TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;

@@ -4,7 +4,8 @@
  * come from Slack's Block Kit reference, not from the project's code) and answers as Slack does.
  * It also accepts POSTs to response_url paths, and file uploads in Slack's three steps
  * (files.getUploadURLExternal, a POST of the bytes to the upload URL, files.completeUploadExternal),
- * which is what the SDK's `files.uploadV2` does. Rate limits as Slack documents them (about one
+ * which is what the SDK's `files.uploadV2` does. Modals opened with views.open are recorded (`openedViews`)
+ * after the checks Slack documents for modal views and input blocks. Rate limits as Slack documents them (about one
  * message per second per channel, per-method tiers) are off until switched on.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -68,6 +69,37 @@ const MAX_BUTTON_VALUE = 2000;
 const MAX_BUTTON_URL = 3000;
 const MAX_ID = 255;
 const MAX_PRIVATE_METADATA = 3000;
+const MAX_MODAL_TITLE = 24;
+const MAX_MODAL_BUTTON = 24;
+const MAX_INPUT_LABEL = 2000;
+const MAX_INPUT_HINT = 2000;
+const MAX_PLACEHOLDER = 150;
+const MAX_TEXT_INPUT_LENGTH = 3000;
+
+/** Elements an input block can hold. */
+const INPUT_ELEMENTS = [
+  'plain_text_input',
+  'url_text_input',
+  'email_text_input',
+  'number_input',
+  'datepicker',
+  'timepicker',
+  'datetimepicker',
+  'checkboxes',
+  'radio_buttons',
+  'static_select',
+  'multi_static_select',
+  'users_select',
+  'multi_users_select',
+  'conversations_select',
+  'multi_conversations_select',
+  'channels_select',
+  'multi_channels_select',
+  'external_select',
+  'multi_external_select',
+  'file_input',
+  'rich_text_input',
+];
 
 /** Requests per minute of Slack's Web API rate-limit tiers (Slack's documented floors). */
 export const SLACK_TIER_PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
@@ -130,9 +162,24 @@ function checkId(value: unknown, where: string, out: string[]): void {
   }
 }
 
+/** An input element's own limits: placeholder, lengths of a text input, the format of a date. */
+function checkInputElement(el: any, where: string, out: string[]): void {
+  if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, MAX_PLACEHOLDER, out, true);
+  if (el.type === 'plain_text_input') {
+    const { min_length: min, max_length: max } = el;
+    if (min !== undefined && (!Number.isInteger(min) || min < 0 || min > MAX_TEXT_INPUT_LENGTH)) out.push(`${where}.min_length: must be 0-${MAX_TEXT_INPUT_LENGTH}`);
+    if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_TEXT_INPUT_LENGTH)) out.push(`${where}.max_length: must be 1-${MAX_TEXT_INPUT_LENGTH}`);
+    if (Number.isInteger(min) && Number.isInteger(max) && min > max) out.push(`${where}: min_length is more than max_length`);
+  }
+  if (el.initial_value !== undefined && typeof el.initial_value !== 'string') out.push(`${where}.initial_value: must be a string`);
+  if (el.type === 'datepicker' && el.initial_date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(el.initial_date)) out.push(`${where}.initial_date: must be YYYY-MM-DD`);
+  if (el.type === 'users_select' && el.initial_user !== undefined && typeof el.initial_user !== 'string') out.push(`${where}.initial_user: must be a user ID`);
+}
+
 function checkElement(el: any, where: string, out: string[]): void {
   if (!el || typeof el !== 'object') return void out.push(`${where}: element missing`);
   checkId(el.action_id, `${where}.action_id`, out);
+  if (INPUT_ELEMENTS.includes(el.type)) return checkInputElement(el, where, out);
   if (el.type === 'button') {
     checkText(el.text, `${where}.text`, MAX_BUTTON_TEXT, out, true);
     if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > MAX_BUTTON_VALUE)) out.push(`${where}.value: more than ${MAX_BUTTON_VALUE} characters`);
@@ -140,7 +187,7 @@ function checkElement(el: any, where: string, out: string[]): void {
     if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') out.push(`${where}.style: must be primary or danger`);
   } else if (el.type === 'image') {
     if (typeof el.image_url !== 'string' || typeof el.alt_text !== 'string') out.push(`${where}: image needs image_url and alt_text`);
-  } else if (!['overflow', 'static_select', 'users_select', 'conversations_select', 'channels_select', 'datepicker'].includes(el.type)) {
+  } else if (el.type !== 'overflow') {
     out.push(`${where}: unsupported element type ${el.type}`);
   }
 }
@@ -180,6 +227,13 @@ function checkBlock(block: any, where: string, out: string[]): void {
         block.elements.forEach((e: any, i: number) => checkElement(e, `${where}.elements[${i}]`, out));
       }
       break;
+    case 'input':
+      checkText(block.label, `${where}.label`, MAX_INPUT_LABEL, out, true);
+      if (block.hint !== undefined) checkText(block.hint, `${where}.hint`, MAX_INPUT_HINT, out, true);
+      if (block.optional !== undefined && typeof block.optional !== 'boolean') out.push(`${where}.optional: must be a boolean`);
+      if (!block.element || !INPUT_ELEMENTS.includes(block.element.type)) out.push(`${where}.element: an input block needs an input element, got ${block.element?.type}`);
+      else checkElement(block.element, `${where}.element`, out);
+      break;
     case 'divider':
       break;
     case 'image':
@@ -218,6 +272,23 @@ function viewViolations(view: any): string[] {
   const out = blockKitViolations(view.blocks, 'view');
   if (view.type !== 'home') out.push(`view.type: must be home for views.publish, got ${view.type}`);
   if (view.private_metadata !== undefined && String(view.private_metadata).length > MAX_PRIVATE_METADATA) out.push('view.private_metadata: too long');
+  checkId(view.callback_id, 'view.callback_id', out);
+  checkId(view.external_id, 'view.external_id', out);
+  return out;
+}
+
+/** What views.open checks of a modal: its type, title, buttons (submit is needed with inputs), blocks and ids. */
+export function modalViolations(view: any): string[] {
+  if (!view || typeof view !== 'object') return ['view: missing'];
+  const out = blockKitViolations(view.blocks, 'view');
+  if (view.type !== 'modal') out.push(`view.type: must be modal for views.open, got ${view.type}`);
+  checkText(view.title, 'view.title', MAX_MODAL_TITLE, out, true);
+  if (view.close !== undefined) checkText(view.close, 'view.close', MAX_MODAL_BUTTON, out, true);
+  if (view.submit !== undefined) checkText(view.submit, 'view.submit', MAX_MODAL_BUTTON, out, true);
+  else if (Array.isArray(view.blocks) && view.blocks.some((b: any) => b?.type === 'input')) out.push('view.submit: required when the view has input blocks');
+  if (view.private_metadata !== undefined && (typeof view.private_metadata !== 'string' || view.private_metadata.length > MAX_PRIVATE_METADATA)) {
+    out.push(`view.private_metadata: more than ${MAX_PRIVATE_METADATA} characters`);
+  }
   checkId(view.callback_id, 'view.callback_id', out);
   checkId(view.external_id, 'view.external_id', out);
   return out;
@@ -263,6 +334,14 @@ function invalidArguments(problem: string): Record<string, unknown> {
   return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [`[ERROR] ${problem}`] } };
 }
 
+/** A modal opened with views.open. */
+export interface OpenedView {
+  id: string;
+  triggerId: string;
+  view: any;
+  at: number;
+}
+
 export interface StoredMessage {
   channel: string;
   ts: string;
@@ -290,6 +369,8 @@ export class SlackApiStandIn {
   readonly messages = new Map<string, Map<string, StoredMessage>>();
   /** user → the last published home view. */
   readonly homeViews = new Map<string, any>();
+  /** Modals opened with views.open, in order. */
+  readonly openedViews: OpenedView[] = [];
   /** POSTs to upload URLs, in order. */
   readonly uploadPosts: UploadPost[] = [];
   /** Channels the bot is not a member of: posting or sharing a file there answers not_in_channel. */
@@ -436,6 +517,7 @@ export class SlackApiStandIn {
     this.responseUrlPosts.length = 0;
     this.messages.clear();
     this.homeViews.clear();
+    this.openedViews.length = 0;
     this.homeViewHashes.clear();
     this.uploadPosts.length = 0;
     this.pendingUploads.clear();
@@ -631,6 +713,17 @@ export class SlackApiStandIn {
         this.homeViews.set(args.user_id, args.view);
         this.homeViewHashes.set(args.user_id, hash);
         return { ok: true, view: { id: 'V0TEST', ...args.view, hash } };
+      }
+      case 'views.open': {
+        if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return invalidArguments('missing required field: trigger_id');
+        const violations = modalViolations(args.view);
+        if (violations.length > 0) {
+          call.violations = violations;
+          return { ok: false, error: 'invalid_arguments', response_metadata: { messages: violations.map((v) => `[ERROR] ${v}`) } };
+        }
+        const id = this.nextId('V0MODAL', 6);
+        this.openedViews.push({ id, triggerId: args.trigger_id, view: args.view, at: call.at });
+        return { ok: true, view: { id, team_id: 'T0TEST', app_id: 'A0TEST', bot_id: 'BBOT', ...args.view, state: { values: {} }, hash: this.nextId(`${Math.floor(Date.now() / 1000)}.`, 8), root_view_id: id } };
       }
       case 'files.getUploadURLExternal':
         return this.getUploadUrl(args);

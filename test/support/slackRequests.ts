@@ -132,3 +132,48 @@ export function ephemeralButtonClick(input: { actionId: string; value: string; u
     response_url: input.responseUrl,
   });
 }
+
+/** One input's state in a view submission, as Slack sends it (`value` for text and URL inputs, `selected_…` for pickers). */
+export interface SubmittedValue {
+  type: string;
+  value?: string | null;
+  selected_user?: string | null;
+  selected_date?: string | null;
+}
+
+/** The submission of a modal: its callback_id, private_metadata and input state (block_id → action_id → value). */
+export function viewSubmission(input: { userId: string; callbackId: string; privateMetadata: string; values: Record<string, Record<string, SubmittedValue>> }): SignedRequest {
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0TEST', domain: 'example' },
+    user: { id: input.userId, username: 'someone', name: 'someone', team_id: 'T0TEST' },
+    api_app_id: 'A0TEST',
+    token: 'deprecated-verification-token',
+    trigger_id: '4.5.6',
+    view: {
+      id: 'V0MODAL000001',
+      team_id: 'T0TEST',
+      type: 'modal',
+      blocks: [],
+      private_metadata: input.privateMetadata,
+      callback_id: input.callbackId,
+      state: { values: input.values },
+      hash: '1700000000.abcdefgh',
+      title: { type: 'plain_text', text: 'Form' },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: { type: 'plain_text', text: 'Submit' },
+      previous_view_id: null,
+      root_view_id: 'V0MODAL000001',
+      app_id: 'A0TEST',
+      external_id: '',
+      app_installed_team_id: 'T0TEST',
+      bot_id: 'BBOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
+}

@@ -1,5 +1,6 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { Button, KnownBlock, SectionBlock } from '@slack/types';
 import { catalog } from '../../checks/catalog';
+import { effectiveStatus, type DecidedResult, type ResultException } from '../../core/decisions';
 import { requirements, sectionOf } from '../../core/requirements';
 import type { Check, CheckResult, Status } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
@@ -21,6 +22,7 @@ import {
   STATUS_EMOJI,
 } from './format';
 import { actions, button, context, header, packSections, section } from './kit';
+import { LIMITS } from './limits';
 import type { SlackMessage } from './types';
 
 /** Results listed per page of `/ftr check`. */
@@ -32,6 +34,9 @@ export const CHECK_PAGE_ACTIONS = {
   next: 'ftr_check_next',
   csv: 'ftr_check_csv',
 } as const;
+
+/** The button on a failing resource that opens the exception modal; its value is a `FindingRef`. */
+export const ACCEPT_FINDING_ACTION_ID = 'ftr_accept_finding';
 
 /** Longer than any requirement ID, section or check id: never looked up (and keeps button values short). */
 const QUERY_MAX = 200;
@@ -109,6 +114,62 @@ export function parseCheckPageRef(value: string): CheckPageRef | undefined {
   return query ? { query, page: Number.isFinite(page) ? page : 1, generatedAt } : undefined;
 }
 
+/**
+ * One finding of a report, as an Accept… button or the exception modal carries it: its account,
+ * check and resource, or, when the resource is too long to carry, its place in the report of
+ * `generatedAt`. Untrusted when it comes back: `findFinding` looks it up again.
+ */
+export type FindingRef = { accountId: string; checkId: string } & ({ resource: string } | { generatedAt: string; index: number });
+
+/** The compact JSON of a reference. */
+export function findingRefValue(ref: FindingRef): string {
+  const { accountId: a, checkId: c } = ref;
+  return JSON.stringify('resource' in ref ? { a, c, r: ref.resource } : { a, c, g: ref.generatedAt, i: ref.index });
+}
+
+/** The reference a value carried; undefined when it is not one. */
+export function parseFindingRef(value: string): FindingRef | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  const { a, c, r, g, i } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof a !== 'string' || typeof c !== 'string' || !a || !c) return undefined;
+  if (typeof r === 'string' && r) return { accountId: a, checkId: c, resource: r };
+  if (typeof g === 'string' && typeof i === 'number' && Number.isInteger(i) && i >= 0) return { accountId: a, checkId: c, generatedAt: g, index: i };
+  return undefined;
+}
+
+/** A value naming `result` of `report` in at most `max` characters; undefined when not even its place fits. */
+export function findingRefFor(report: ScanReport, result: CheckResult, max: number): string | undefined {
+  const byName = findingRefValue({ accountId: result.accountId, checkId: result.checkId, resource: result.resource });
+  if (byName.length <= max) return byName;
+  const byPlace = findingRefValue({ accountId: result.accountId, checkId: result.checkId, generatedAt: report.generatedAt, index: report.results.indexOf(result) });
+  return byPlace.length <= max ? byPlace : undefined;
+}
+
+/** The result a reference names in `report`; undefined when the report no longer holds it (or the reference was forged). */
+export function findFinding(report: ScanReport, ref: FindingRef): DecidedResult | undefined {
+  if ('resource' in ref) return report.results.find((r) => r.accountId === ref.accountId && r.checkId === ref.checkId && r.resource === ref.resource);
+  if (report.generatedAt !== ref.generatedAt) return undefined;
+  const result = report.results[ref.index];
+  return result?.accountId === ref.accountId && result.checkId === ref.checkId ? result : undefined;
+}
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/** A Slack user as a mention when it is a user ID, else as code (recorded ids are validated, but reports can be edited). */
+export function userMention(userId: string): string {
+  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : codeSpan(truncate(userId, 40));
+}
+
+/** The exception that accepts a failing result, under its resource line. */
+export function exceptionNote(exception: ResultException): string {
+  return `:ballot_box_with_check: Accepted until ${exception.expiresAt.slice(0, 10)} by ${userMention(exception.recordedBy)}, owner ${userMention(exception.owner)}: ${messageText(exception.reason, 300)}`;
+}
+
 function resultsOf(report: ScanReport, query: CheckQuery): CheckResult[] {
   switch (query.kind) {
     case 'check':
@@ -142,12 +203,13 @@ export function checkQueryResults(report: ScanReport, query: CheckQuery): CheckR
     return ka.severity - kb.severity || ka.section - kb.section || a.localeCompare(b);
   });
   const checkRank = new Map(checkIds.map((id, i) => [id, i]));
-  const tier = (r: CheckResult) => (PROBLEMS.includes(r.status) ? 0 : 1);
+  // A failure accepted by an exception needs no action: it is listed with what passes.
+  const tier = (r: DecidedResult) => (PROBLEMS.includes(effectiveStatus(r)) ? 0 : 1);
   return [...results].sort(
     (a, b) =>
       tier(a) - tier(b) ||
       checkRank.get(a.checkId)! - checkRank.get(b.checkId)! ||
-      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      STATUS_ORDER[effectiveStatus(a)] - STATUS_ORDER[effectiveStatus(b)] ||
       a.region.localeCompare(b.region) ||
       a.resource.localeCompare(b.resource),
   );
@@ -166,15 +228,22 @@ function titleOf(query: CheckQuery, checks: readonly Check[]): { title: string; 
   return { title: `${wanted.id} · ${wanted.title}`, subtitle: `${plural(wanted.requirementIds.length, 'requirement')}: ${wanted.requirementIds.join(', ')}` };
 }
 
-function countStatuses(results: readonly CheckResult[]): Record<Status, number> {
+/** Counts as the posture counts them: an accepted failure as met. */
+function countStatuses(results: readonly DecidedResult[]): Record<Status, number> {
   const counts = emptyCounts();
-  for (const r of results) counts[r.status] += 1;
+  for (const r of results) counts[effectiveStatus(r)] += 1;
   return counts;
 }
 
+/** "2 fail · 3 pass (1 accepted)". */
+function countsWithAccepted(results: readonly DecidedResult[]): string {
+  const accepted = results.filter((r) => r.exception && r.status === 'FAIL').length;
+  return `${countsLine(countStatuses(results))}${accepted > 0 ? ` (${accepted.toLocaleString('en-US')} accepted)` : ''}`;
+}
+
 /** Consecutive results of one check, for one headline each. */
-function runsByCheck(results: readonly CheckResult[]): CheckResult[][] {
-  const runs: CheckResult[][] = [];
+function runsByCheck<R extends CheckResult>(results: readonly R[]): R[][] {
+  const runs: R[][] = [];
   for (const r of results) {
     const last = runs[runs.length - 1];
     if (last && last[0].checkId === r.checkId) last.push(r);
@@ -183,25 +252,62 @@ function runsByCheck(results: readonly CheckResult[]): CheckResult[][] {
   return runs;
 }
 
-/** A page's lines: per check, a headline with the check's counts over every page, its resources and the fix. */
-function pageLines(shown: readonly CheckResult[], all: readonly CheckResult[], checks: readonly Check[]): string[] {
-  const lines: string[] = [];
+/** A line of a page; a failing resource's line may carry its Accept… button. */
+interface PageLine {
+  text: string;
+  accept?: Button;
+}
+
+/** Only links that cannot break out of Slack's `<url|label>` syntax are shown as links. */
+const SAFE_LINK = /^https?:\/\/[^\s<>|]+$/;
+
+/**
+ * A page's lines: per check, a headline with the check's counts over every page, its resources
+ * (with the exception that accepts one, and an Accept… button on failures when `accept` is
+ * given the report) and the fix.
+ */
+function pageLines(shown: readonly DecidedResult[], all: readonly DecidedResult[], checks: readonly Check[], accept?: ScanReport): PageLine[] {
+  const lines: PageLine[] = [];
   for (const run of runsByCheck(shown)) {
     const first = run[0];
-    const counts = countStatuses(all.filter((r) => r.checkId === first.checkId));
+    const counts = countsWithAccepted(all.filter((r) => r.checkId === first.checkId));
     const title = escapeMrkdwn(truncate(checkTitle(checks, first.checkId, first.refs), 150));
     const refs = escapeMrkdwn(truncate(first.refs.join(', '), 200));
-    lines.push(
-      clipMrkdwn(`*${title}* · ${codeSpan(truncate(first.checkId, 100))} · ${SEVERITY_EMOJI[first.severity]} ${first.severity} · ${refs} — ${countsLine(counts)}`, HEADLINE_MAX),
-    );
+    lines.push({
+      text: clipMrkdwn(`*${title}* · ${codeSpan(truncate(first.checkId, 100))} · ${SEVERITY_EMOJI[first.severity]} ${first.severity} · ${refs} — ${counts}`, HEADLINE_MAX),
+    });
     for (const r of run) {
       const region = r.region === 'global' ? '' : ` (${escapeMrkdwn(truncate(r.region, 40))})`;
-      lines.push(clipMrkdwn(`${STATUS_EMOJI[r.status]} ${resourceName(r.resource)}${region} — ${messageText(r.message)}`, RESOURCE_LINE_MAX));
+      // An expired attestation fails too, but only recording it again helps.
+      const value = accept && r.status === 'FAIL' && !r.exception && !r.attestation ? findingRefFor(accept, r, LIMITS.buttonValue) : undefined;
+      lines.push({
+        text: clipMrkdwn(`${STATUS_EMOJI[r.status]} ${resourceName(r.resource)}${region} — ${messageText(r.message)}`, RESOURCE_LINE_MAX),
+        ...(value ? { accept: button({ text: 'Accept…', actionId: ACCEPT_FINDING_ACTION_ID, value }) } : {}),
+      });
+      if (r.exception) lines.push({ text: clipMrkdwn(exceptionNote(r.exception), RESOURCE_LINE_MAX) });
+      if (r.attestation?.state === 'active' && r.attestation.link && SAFE_LINK.test(r.attestation.link)) {
+        lines.push({ text: `:link: <${r.attestation.link}|Evidence of the attestation>` });
+      }
     }
-    const remediation = run.find((r) => r.status === 'FAIL' && r.remediation)?.remediation;
-    if (remediation) lines.push(clipMrkdwn(`:wrench: *Fix:* ${authoredMrkdwn(truncate(remediation, 600))}`, FIX_MAX));
+    const remediation = run.find((r) => effectiveStatus(r) === 'FAIL' && r.remediation)?.remediation;
+    if (remediation) lines.push({ text: clipMrkdwn(`:wrench: *Fix:* ${authoredMrkdwn(truncate(remediation, 600))}`, FIX_MAX) });
   }
   return lines;
+}
+
+/** Lines packed into as few sections as fit, each line with a button in a section of its own. */
+function pageSections(lines: readonly PageLine[]): SectionBlock[] {
+  const blocks: SectionBlock[] = [];
+  let pending: string[] = [];
+  for (const line of lines) {
+    if (!line.accept) {
+      pending.push(line.text);
+      continue;
+    }
+    blocks.push(...packSections(pending), section(line.text, line.accept));
+    pending = [];
+  }
+  return [...blocks, ...packSections(pending)];
 }
 
 function pageButtons(query: string, page: number, pages: number, generatedAt: string): Button[] {
@@ -226,6 +332,8 @@ export function checkResultsMessage(input: {
   checks?: readonly Check[];
   page?: number;
   shownGeneratedAt?: string;
+  /** Offer an Accept… button on each failing resource: for people who may record exceptions. */
+  acceptFindings?: boolean;
 }): SlackMessage {
   const { report } = input;
   const checks = input.checks ?? catalog;
@@ -249,15 +357,17 @@ export function checkResultsMessage(input: {
   const page = Math.min(Math.max(1, requested), pages);
   const from = (page - 1) * CHECK_PAGE_SIZE;
   const shown = results.slice(from, from + CHECK_PAGE_SIZE);
-  const counts = countsLine(countStatuses(results));
+  const counts = countsWithAccepted(results);
   head.push(section(`*${counts}* · results ${(from + 1).toLocaleString('en-US')}–${(from + shown.length).toLocaleString('en-US')} of ${results.length.toLocaleString('en-US')}, those needing action first`));
+  const tail = [context(`Page ${page.toLocaleString('en-US')} of ${pages.toLocaleString('en-US')}`), actions(pageButtons(query.id, page, pages, report.generatedAt))];
+  // A block stays free for the Share button of a private answer.
+  const room = LIMITS.messageBlocks - head.length - tail.length - 1;
+  let body: KnownBlock[] = pageSections(pageLines(shown, results, checks, input.acceptFindings ? report : undefined));
+  if (body.length > room) {
+    body = [...pageSections(pageLines(shown, results, checks)), context('Accept a failing resource with `/ftr except <check id> <resource>`.')];
+  }
   return {
     text: escapeMrkdwn(truncate(`${title}: ${counts} (page ${page} of ${pages})`, 300)),
-    blocks: [
-      ...head,
-      ...packSections(pageLines(shown, results, checks)),
-      context(`Page ${page.toLocaleString('en-US')} of ${pages.toLocaleString('en-US')}`),
-      actions(pageButtons(query.id, page, pages, report.generatedAt)),
-    ],
+    blocks: [...head, ...body, ...tail],
   };
 }
