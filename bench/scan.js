@@ -13,7 +13,7 @@ const { IAMClient, CreateUserCommand, CreateAccessKeyCommand, CreateLoginProfile
 const { S3Client, CreateBucketCommand } = require('@aws-sdk/client-s3');
 const pLimit = require('p-limit');
 const { startMoto } = require('../test/support/moto');
-const { scanAccount } = require('../dist/src/cli/scanCommand');
+const { scanAccount } = require('../dist/src/engine/scanAccount');
 const { DEFAULT_THRESHOLDS } = require('../dist/src/config/thresholds');
 
 const REGIONS = ['us-east-1', 'eu-west-1'];

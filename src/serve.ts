@@ -4,7 +4,7 @@ import { defaultHomeRegion } from './aws/account';
 import { createAlertPipeline } from './alerts';
 import { catalog } from './checks/catalog';
 import { loadAppConfig } from './config/load';
-import { ambientAccountScanner, ScanService, type AccountScanner } from './engine/scanService';
+import { configuredAccountScanner, ScanService, type AccountScanner } from './engine/scanService';
 import { systemClock, type Clock } from './schedule/clock';
 import { HistoryRetention } from './schedule/retention';
 import { SummaryService } from './schedule/summaries';
@@ -46,7 +46,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const logger = options.logger ?? createLogger({ level: settings.logLevel, secrets: secretsOf(settings) });
   const store = await openStoreAsync(settings.storeUrl);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const scanner = options.scanner ?? ambientAccountScanner({ config, regions: settings.regions, env });
+  const scanner = options.scanner ?? configuredAccountScanner({ config, regions: settings.regions, env, store });
   const decisions = new DecisionLog({ store, requirements: requirements(), checks: catalog, now });
   const scans = new ScanService({ scanner, store, now, logger, owner, decisions });
   const alerts = settings.alertQueueUrl
@@ -99,13 +99,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   };
 }
 
-/** A fresh install answers `/ftr status` with data: scan once at start-up when no scan is stored. */
+/** A fresh install answers `/ftr status` with data: each account without a stored scan is scanned at start-up, one at a time. */
 async function firstScan(scans: ScanService, logger: Logger): Promise<void> {
   try {
-    const accountId = await scans.accountId();
-    if (await scans.latest(accountId)) return;
-    logger.info({ accountId }, 'no scan stored yet: scanning at start-up');
-    await scans.start(accountId).result;
+    for (const { accountId } of await scans.accounts()) {
+      if (await scans.latest(accountId)) continue;
+      logger.info({ accountId }, 'no scan stored yet: scanning at start-up');
+      await scans.start(accountId).result;
+    }
   } catch (err) {
     logger.warn({ err }, 'the start-up scan did not run; /ftr scan starts one');
   }

@@ -4,11 +4,15 @@ import { ConfigError, loadAppConfig } from '../config/load';
 import { FORMATS, formatReport, type ReportFormat } from '../report/format';
 import { scanPolicy } from '../engine/permissions';
 import { serve } from '../serve';
-import { initStore } from '../store';
+import { initStore, openStoreAsync } from '../store';
+import { defaultHomeRegion } from '../aws/account';
 import { catalogRows, formatCatalog } from './catalogCommand';
 import { ambientAccountId, DEFAULT_SINCE_DAYS, HistoryReadError, historyText, parseAccountId, parseHistoryFormat, parseSince, type HistoryFormat } from './historyCommand';
 import { scanAccount, ScanSetupError } from '../engine/scanAccount';
-import { checkOutputPath, parseRegionList, writeOutput } from './scanCommand';
+import { checkOutputPath, parseRegionList, scanConfigured, withRecordedDecisions, writeOutput } from './scanCommand';
+import { DEFAULT_EVIDENCE_DIR, EvidenceCommandError, writeEvidence } from './evidenceCommand';
+import { requirements } from '../core/requirements';
+import { AccountsCommandError, addAccount, currentUser, listAccounts, parseRoleArn, parseRoleName, type AccountsContext } from './accountsCommand';
 
 function parseFormat(value: string): ReportFormat {
   if (!(FORMATS as readonly string[]).includes(value)) {
@@ -52,7 +56,9 @@ export async function main(argv: string[], options: { now?: () => Date } = {}): 
       const regionText = opts.regions ?? process.env.FTR_REGIONS;
       const regions = regionText ? parseRegionList(regionText) : undefined;
       const progress = progressLine(process.stderr);
-      const report = await scanAccount({ config, regions, onProgress: progress.update }).finally(progress.clear);
+      const scan = config.accounts.length > 0 || config.organization.scanMembers ? scanConfigured : scanAccount;
+      const scanned = await scan({ config, regions, onProgress: progress.update }).finally(progress.clear);
+      const report = await withRecordedDecisions(scanned, now());
       writeOutput(formatReport(report, opts.format, { color: !opts.output && Boolean(process.stdout.isTTY) }), opts.output, opts.force === true);
       if (opts.failOnFindings && report.summary.FAIL + report.summary.ERROR > 0) exitCode = 2;
     });
@@ -105,6 +111,47 @@ export async function main(argv: string[], options: { now?: () => Date } = {}): 
       process.stdout.write(text);
     });
 
+  program
+    .command('evidence')
+    .description('write the FTR evidence pack (evidence.md, evidence.pdf, results.csv) of the last scan in the store STORE_URL names, with its attestations and exceptions')
+    .option('--output <dir>', `the directory to write the three files into (created mode 0700 when missing; default ./${DEFAULT_EVIDENCE_DIR}/)`)
+    .option('--account <id>', 'the 12-digit account id (default: the account of the ambient AWS credentials)', parseAccountId)
+    .option('--force', 'overwrite the files when they exist')
+    .action(async (opts: { output?: string; account?: string; force?: boolean }) => {
+      const text = await writeEvidence(
+        { outputDir: opts.output, accountId: opts.account, force: opts.force === true },
+        { now, storeUrl: process.env.STORE_URL, checks: catalog, requirements: requirements(), ambientAccountId: () => ambientAccountId() },
+      );
+      process.stdout.write(text);
+    });
+
+  const accounts = program.command('accounts').description('the accounts the bot scans through their scanner roles, with the external IDs it generated');
+  const withAccounts = async (work: (ctx: AccountsContext) => Promise<string>) => {
+    const config = loadAppConfig();
+    const store = await openStoreAsync(process.env.STORE_URL);
+    try {
+      process.stdout.write(await work({ store, config, homeRegion: defaultHomeRegion(), now, actor: `cli:${currentUser()}` }));
+    } finally {
+      await store.close();
+    }
+  };
+  accounts
+    .command('add')
+    .description('generate and store the external ID of an account, and print how to deploy its scanner role (deploy/scanner-role.yaml)')
+    .argument('<id>', 'the 12-digit account id', parseAccountId)
+    .option('--role-name <name>', 'the scanner role\'s name in that account (default: organization.roleName, ftr-bot-scanner)', parseRoleName)
+    .option('--bot-role-arn <arn>', 'the bot\'s task role, which the scanner role trusts (printed as BotTaskRoleArn)', parseRoleArn)
+    .option('--rotate', 'replace the account\'s external ID (then redeploy its scanner role with the new one)')
+    .action(async (accountId: string, opts: { roleName?: string; botRoleArn?: string; rotate?: boolean }) => {
+      await withAccounts((ctx) => addAccount({ accountId, ...opts }, ctx));
+    });
+  accounts
+    .command('list')
+    .description('list the accounts with their scanner roles and external IDs (masked but for the last 4 characters)')
+    .action(async () => {
+      await withAccounts((ctx) => listAccounts(ctx));
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -112,7 +159,7 @@ export async function main(argv: string[], options: { now?: () => Date } = {}): 
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 1);
     }
-    if (err instanceof ScanSetupError || err instanceof ConfigError || err instanceof HistoryReadError) {
+    if (err instanceof ScanSetupError || err instanceof ConfigError || err instanceof HistoryReadError || err instanceof AccountsCommandError || err instanceof EvidenceCommandError) {
       process.stderr.write(`ftr: ${err.message}\n`);
       return 1;
     }

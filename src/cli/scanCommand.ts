@@ -1,5 +1,9 @@
 import { closeSync, constants, fchmodSync, lstatSync, openSync, writeSync } from 'node:fs';
+import type { ScanReport } from '../engine/scan';
 import { ScanSetupError } from '../engine/scanAccount';
+import { scanAccounts, type AccountsScanRequest } from '../engine/scanAccounts';
+import { decide, missingStoreFile, openStoreAsync } from '../store';
+import { accountRegistration } from '../store/accountRegistry';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -51,5 +55,30 @@ export function writeOutput(text: string, file: string | undefined, force = fals
     writeSync(fd, text);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Every configured account (and organization member), with the external IDs from the store STORE_URL names. */
+export async function scanConfigured(request: Omit<AccountsScanRequest, 'registration'>, storeUrl = process.env.STORE_URL): Promise<ScanReport> {
+  const store = await openStoreAsync(storeUrl);
+  try {
+    return await scanAccounts({ ...request, registration: (accountId) => accountRegistration(store, accountId) });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The report with the attestations and exceptions recorded in the store STORE_URL names (by the
+ * Slack app); the report as scanned when that store does not exist yet.
+ */
+export async function withRecordedDecisions(report: ScanReport, now: Date, storeUrl = process.env.STORE_URL): Promise<ScanReport> {
+  if (missingStoreFile(storeUrl) !== undefined) return report;
+  const store = await openStoreAsync(storeUrl);
+  try {
+    const decisions = await Promise.all(report.accounts.map((accountId) => store.decisions(accountId)));
+    return decide(report, { attestations: decisions.flatMap((d) => d.attestations), exceptions: decisions.flatMap((d) => d.exceptions) }, now);
+  } finally {
+    await store.close();
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { configuredAccountsSchema, organizationScanSchema } from './accounts';
 import { alertsConfigSchema } from './alerts';
 import { checkThresholdsSchema } from './thresholds';
 import { slackChannel, slackPrincipal } from './slackIds';
@@ -47,6 +48,9 @@ export const appConfigSchema = z
     alerts: alertsConfigSchema.prefault({}),
     summaries: summariesSchema,
     history: historySettingsSchema.prefault({}),
+    /** More accounts to scan, each through its scanner role. */
+    accounts: configuredAccountsSchema,
+    organization: organizationScanSchema.prefault({}),
   })
   .strict();
 

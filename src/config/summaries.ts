@@ -26,12 +26,14 @@ const timezone = z.string().refine(
   { message: 'must be an IANA time zone such as Europe/Berlin or UTC' },
 );
 
-/** One periodic posture summary: where, and when (node-cron syntax in `timezone`). */
+/** One periodic posture summary: where, when (node-cron syntax in `timezone`), and of which account. */
 export const summaryScheduleSchema = z
   .object({
     channel: slackChannel,
     cron: cronExpression,
     timezone: timezone.default('UTC'),
+    /** The account summarised (its id or alias under `accounts`); the bot's own when absent. */
+    account: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be an account id or an alias from accounts').optional(),
   })
   .strict();
 

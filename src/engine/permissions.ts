@@ -4,7 +4,8 @@ import type { Check } from '../core/types';
  * What the scan itself calls before any check: the enabled regions. STS GetCallerIdentity
  * needs no permission, so it is not listed.
  */
-export const SCAN_SETUP_ACTIONS: readonly string[] = ['ec2:DescribeRegions'];
+/** What every scan needs besides the checks: the enabled regions, and (through a scanner role) reading the role's own trust policy. */
+export const SCAN_SETUP_ACTIONS: readonly string[] = ['ec2:DescribeRegions', 'iam:GetRole'];
 
 /** `service:Operation`, as IAM names an action; no wildcards, so the policy stays least-privilege. */
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;

@@ -36,20 +36,23 @@ function setupFailure(err: unknown): ScanSetupError {
   return new ScanSetupError(`cannot start the scan: ${describeError(err)}`);
 }
 
+/** The account of `aws`'s credentials and the regions to scan in it (the enabled ones unless given); a ScanSetupError when they cannot be read. */
+export async function accountScope(aws: AwsAccess, homeRegion: string, regions?: string[]): Promise<{ accountId: string; regions: string[] }> {
+  try {
+    const accountId = await callerAccountId(aws, homeRegion);
+    return { accountId, regions: regions ?? (await enabledRegions(aws, homeRegion)) };
+  } catch (err) {
+    throw setupFailure(err);
+  }
+}
+
 /** Resolves the account and regions of the ambient credentials and scans them. */
 export async function scanAccount(request: ScanRequest): Promise<ScanReport> {
   const env = request.env ?? process.env;
   const homeRegion = defaultHomeRegion(env);
   const aws = new AwsAccess({ env });
   try {
-    let accountId: string;
-    let regions: string[];
-    try {
-      accountId = await callerAccountId(aws, homeRegion);
-      regions = request.regions ?? (await enabledRegions(aws, homeRegion));
-    } catch (err) {
-      throw setupFailure(err);
-    }
+    const { accountId, regions } = await accountScope(aws, homeRegion, request.regions);
     return await runScan({
       checks: request.checks ?? catalog,
       accountId,

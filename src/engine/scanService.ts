@@ -9,11 +9,21 @@ import { catalog } from '../checks/catalog';
 import { requirements } from '../core/requirements';
 import { decide, DecisionLog, keepLease, type Store } from '../store';
 import type { ScanProgress, ScanReport } from './scan';
+import { accountRegistration } from '../store/accountRegistry';
 import { scanAccount, ScanSetupError } from './scanAccount';
+import { accountsScanner } from './scanAccounts';
 
-/** How the service reaches an account: who it is, and a full scan of it. */
+/** An account the service scans, and the short name people may use for it. */
+export interface AccountRef {
+  accountId: string;
+  alias?: string;
+}
+
+/** How the service reaches accounts: the bot's own, every account it scans, and a full scan of one. */
 export interface AccountScanner {
   accountId(): Promise<string>;
+  /** Every account scanned, the bot's own first; only the bot's own when absent. */
+  accounts?(): Promise<AccountRef[]>;
   scan(accountId: string, onProgress: (progress: ScanProgress) => void): Promise<ScanReport>;
 }
 
@@ -32,6 +42,21 @@ export function ambientAccountScanner(input: { config: AppConfig; regions?: stri
       }
     },
     scan: (_accountId, onProgress) => scanAccount({ config: input.config, regions: input.regions, env, onProgress }),
+  };
+}
+
+/**
+ * The accounts the configuration names: the bot's own, the `accounts` list and, with
+ * `organization.scanMembers`, the organization's member accounts, each scanned through its role.
+ */
+export function configuredAccountScanner(input: { config: AppConfig; regions?: string[]; env?: NodeJS.ProcessEnv; store: Pick<Store, 'get'> }): AccountScanner {
+  const ambient = ambientAccountScanner(input);
+  if (input.config.accounts.length === 0 && !input.config.organization.scanMembers) return ambient;
+  const many = accountsScanner({ config: input.config, regions: input.regions, env: input.env, registration: (id) => accountRegistration(input.store, id) });
+  return {
+    accountId: ambient.accountId,
+    accounts: async () => (await many.accounts()).map(({ accountId, alias }) => ({ accountId, ...(alias ? { alias } : {}) })),
+    scan: (accountId, onProgress) => many.scan(accountId, onProgress),
   };
 }
 
@@ -83,6 +108,7 @@ interface ScanWindow {
   notBefore?: Date;
 }
 
+const ACCOUNT_LIST_MS = 5 * 60_000;
 const leaseName = (accountId: string) => `scan#${accountId}`;
 const progressKey = (accountId: string) => `scan-progress#${accountId}`;
 
@@ -117,6 +143,7 @@ export class ScanService {
   private readonly closing = new AbortController();
   private account?: Promise<string>;
   private readonly decisionLog: DecisionLog;
+  private accountList?: { at: number; accounts: AccountRef[] };
   /** Per account, the last report with decisions applied and what it was applied for. */
   private readonly decided = new Map<string, { key: string; report: ScanReport }>();
   /** What a decided report depends on: its scan, and the decisions as they stood (see viewKey). */
@@ -141,6 +168,22 @@ export class ScanService {
       throw err;
     });
     return this.account;
+  }
+
+  /** Every account scanned, the bot's own first (the organization is listed again at most every few minutes). */
+  async accounts(): Promise<AccountRef[]> {
+    if (!this.scanner.accounts) return [{ accountId: await this.accountId() }];
+    const known = this.accountList;
+    if (known && this.now().getTime() - known.at < ACCOUNT_LIST_MS) return known.accounts;
+    const accounts = await this.scanner.accounts();
+    this.accountList = { at: this.now().getTime(), accounts };
+    return accounts;
+  }
+
+  /** The scanned account an id or alias names (aliases in any case), or undefined. */
+  async findAccount(name: string): Promise<AccountRef | undefined> {
+    const wanted = name.trim().toLowerCase();
+    return (await this.accounts()).find((a) => a.accountId === wanted || a.alias?.toLowerCase() === wanted);
   }
 
   /** The scan of the account this replica runs or follows, if any. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ScanSetupError } from '../engine/scanAccount';
 import type { WebClient } from '../slack/webClient';
 import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
@@ -56,7 +57,9 @@ const ATTESTATION_WARNING_MS = 14 * DAY_MS;
 
 /** A schedule's stable name: the same schedule keeps its state when the configuration is reordered. */
 export function scheduleId(schedule: SummarySchedule): string {
-  return createHash('sha256').update(`${schedule.channel}\n${schedule.cron}\n${schedule.timezone}`).digest('hex').slice(0, 16);
+  // Schedules without an account keep the names they had before accounts could be chosen.
+  const account = schedule.account ? `\n${schedule.account}` : '';
+  return createHash('sha256').update(`${schedule.channel}\n${schedule.cron}\n${schedule.timezone}${account}`).digest('hex').slice(0, 16);
 }
 
 /** The newest scan of each day (in `timezone`), oldest first: one point per day on the chart. */
@@ -183,7 +186,8 @@ export class SummaryService {
     let accountId: string | undefined;
     let report: ScanReport;
     try {
-      accountId = await scans.accountId();
+      accountId = schedule.account ? (await scans.findAccount(schedule.account))?.accountId : await scans.accountId();
+      if (!accountId) throw new ScanSetupError(`the summary's account ${schedule.account} is not scanned: name it under accounts, or as an organization member`);
       report = await scans.start(accountId, { notBefore: occurrence }).result;
     } catch (err) {
       // Said once for this occurrence; the next one compares with the last summary that had a scan.

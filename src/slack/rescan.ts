@@ -38,7 +38,9 @@ export async function rescan(input: { body: BlockAction; client: WebClient; serv
   const place = channelMessage ? messagePlace(channelMessage.channel, channelMessage.ts) : body.response_url;
   const message = new ExistingMessage(channelMessage, body.response_url, services.logger, body.container?.is_ephemeral === true ? 'ephemeral' : 'in_channel');
   try {
-    await showStatus({ services, display: new ExistingMessageDisplay(message, place), tellRequester, force: true, canScan: true, userId });
+    // The button names the account its message shows; one no longer scanned falls back to the bot's own.
+    const named = body.actions[0] && 'value' in body.actions[0] && body.actions[0].value ? await services.scans.findAccount(body.actions[0].value) : undefined;
+    await showStatus({ services, display: new ExistingMessageDisplay(message, place), tellRequester, force: true, canScan: true, userId, accountId: named?.accountId });
   } catch (err) {
     await tellRequester(errorMessage({ what: 're-scan', reason: userFacingReason(err) }));
     throw err;

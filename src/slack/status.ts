@@ -1,7 +1,9 @@
 import type { AnyBlock, ContextBlock } from '@slack/types';
 import { ScanSetupError } from '../engine/scanAccount';
 import { ScanServiceClosedError } from '../engine/scanService';
-import type { ScanProgressView } from '../engine/scanService';
+import type { AccountRef, ScanProgressView } from '../engine/scanService';
+import pLimit from 'p-limit';
+import { accountsStatusMessage } from './blocks/accounts';
 import { storeFailureReason } from '../store';
 import type { ScanReport } from '../engine/scan';
 import { automatedRequirements, requirementPosture } from '../core/posture';
@@ -159,13 +161,15 @@ export async function showStatus(input: {
   userId: string;
   /** Where the request was made: while a scan runs, one answer in a channel is enough for it. */
   channelId?: string;
+  /** The account shown; the bot's own when absent. */
+  accountId?: string;
 }): Promise<void> {
   const { services, display, canScan, tellRequester } = input;
   const { scans, config, now, logger } = services;
   const sectionAsked = input.section?.trim() || undefined;
   const wanted = sectionAsked ? resolveSection(sectionAsked) : undefined;
   if (sectionAsked && !wanted) return tellRequester(unknownSectionMessage(sectionAsked));
-  const accountId = await scans.accountId();
+  const accountId = input.accountId ?? (await scans.accountId());
   /** Requirements met by the scan about a week before `report`: the overview's direction, left out when the history cannot be read. */
   const weekAgo = async (report: ScanReport) => {
     const reportAt = new Date(report.generatedAt);
@@ -261,13 +265,38 @@ export async function showStatus(input: {
 
 /** A slash command's status answer: a new message in its conversation, refusals and mistakes to the requester. */
 export async function showStatusForCommand(ctx: CommandContext, options: { force: boolean; canScan: boolean }): Promise<void> {
+  const { scans } = ctx.services;
+  const display = new NewMessageDisplay(ctx.conversation);
+  const [first = '', ...rest] = ctx.args.split(/\s+/).filter(Boolean);
+  const accounts = await scans.accounts();
+  const named = first ? await scans.findAccount(first) : undefined;
+  if (!options.force && (first.toLowerCase() === 'all' || (!first && accounts.length > 1))) {
+    return display.show(await accountsStatus(ctx.services, accounts));
+  }
+  if (!named && (/^\d{12}$/.test(first) || (accounts.length > 1 && !resolveSection(first) && first.toLowerCase() !== 'all'))) {
+    const names = accounts.map((a) => a.alias ?? a.accountId);
+    const closest = closestMatches(first, names, 3);
+    return ctx.conversation.ephemeral(
+      errorMessage({ what: `show ${first}`, reason: `${first} is neither a scanned account nor a section.${closest.length > 0 ? ` Did you mean ${closest.join(', ')}?` : ''} Accounts: ${names.slice(0, 20).join(', ')}.` }),
+    );
+  }
   await showStatus({
     services: ctx.services,
-    display: new NewMessageDisplay(ctx.conversation),
+    display,
     tellRequester: (message) => ctx.conversation.ephemeral(message),
-    section: ctx.args || undefined,
+    section: (named ? rest.join(' ') : ctx.args) || undefined,
+    accountId: named?.accountId,
     userId: ctx.userId,
     channelId: ctx.channelId,
     ...options,
   });
+}
+
+/** Every scanned account from its latest report, the worst first. */
+async function accountsStatus(services: SlackServices, accounts: readonly AccountRef[]): Promise<SlackMessage> {
+  const limit = pLimit(4);
+  const standings = await Promise.all(
+    accounts.map((account) => limit(async () => ({ ...account, report: await services.scans.latest(account.accountId) }))),
+  );
+  return accountsStatusMessage({ accounts: standings, checks: services.checks, now: services.now() });
 }
