@@ -7,11 +7,7 @@
 // and results. The bot's own account is scanned in every run too.
 // Usage: npm run build && node --expose-gc bench/accounts.js [--accounts 50] [--resources 50] [--steps 10,25,50] [--concurrency 4]
 'use strict';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.AWS_ACCESS_KEY_ID = 'bench';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-process.env.AWS_REGION = 'us-east-1';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
+require('./lib').useEmulatorCredentials();
 
 const { parseArgs } = require('node:util');
 const { EC2Client, DescribeVpcsCommand } = require('@aws-sdk/client-ec2');

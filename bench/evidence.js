@@ -11,7 +11,8 @@ const { parseArgs } = require('node:util');
 const { catalog } = require('../dist/src/checks/catalog');
 const { requirements } = require('../dist/src/core/requirements');
 const { decide } = require('../dist/src/store/decisionLog');
-const { evidenceCsv, evidenceMarkdown, evidenceModel, evidencePack } = require('../dist/src/report/evidence');
+const { evidenceCsv, evidenceMarkdown, evidenceModel } = require('../dist/src/report/evidence');
+const { evidencePack } = require('../dist/src/report/evidencePack');
 const { renderEvidencePdf } = require('../dist/src/report/evidencePdf');
 const { round, seededRandom } = require('./lib');
 

@@ -43,4 +43,15 @@ async function sendAll({ requests, concurrency, send }) {
   return { latencies, failures, elapsedMs: performance.now() - started, started };
 }
 
-module.exports = { percentile, round, seededRandom, sendAll };
+/** Fake credentials for a local AWS emulator, and no SDK notices: set before any SDK client is made. */
+function useEmulatorCredentials() {
+  Object.assign(process.env, {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+}
+
+module.exports = { percentile, round, seededRandom, sendAll, useEmulatorCredentials };

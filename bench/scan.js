@@ -3,11 +3,7 @@
 // the full catalog through the real engine, and records wall time, peak memory and AWS
 // requests per scan. Usage: npm run build && node bench/scan.js [N ...]   (default 100 1000)
 'use strict';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.AWS_ACCESS_KEY_ID = 'bench';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-process.env.AWS_REGION = 'us-east-1';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
+require('./lib').useEmulatorCredentials();
 
 const { IAMClient, CreateUserCommand, CreateAccessKeyCommand, CreateLoginProfileCommand, CreateRoleCommand } = require('@aws-sdk/client-iam');
 const { S3Client, CreateBucketCommand } = require('@aws-sdk/client-s3');

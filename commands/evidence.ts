@@ -1,11 +1,12 @@
 import { requirements } from '../src/core/requirements';
 import type { ScanReport } from '../src/engine/scan';
-import { EVIDENCE_FILES, evidencePack, type EvidencePack } from '../src/report/evidence';
+import { EVIDENCE_FILES, type EvidencePack } from '../src/report/evidence';
+import { evidencePack } from '../src/report/evidencePack';
 import { errorMessage } from '../src/slack/blocks';
 import { plural } from '../src/slack/blocks/format';
 import { textMessage } from '../src/slack/blocks/kit';
 import type { CommandContext, SlashCommand } from '../src/slack/command';
-import { slackErrorCode } from '../src/slack/conversation';
+import { cannotDmReason, slackErrorCode } from '../src/slack/conversation';
 import { codeSpan, escapeMrkdwn } from '../src/slack/mrkdwn';
 
 /** The bot cannot share files where it is not a member: the pack goes to the asker instead. */
@@ -18,12 +19,6 @@ export function evidenceComment(accountId: string, report: Pick<ScanReport, 'gen
   const open = all.filter((v) => v === 'open').length;
   const scannedAt = `${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
   return `:card_index_dividers: FTR evidence pack for account ${codeSpan(accountId)} from the scan of ${scannedAt}: ${met} of ${plural(all.length, 'FTR requirement')} met, ${open} open (requested by <@${userId}>).`;
-}
-
-/** Why no direct message could be opened, in words the asker can act on. */
-function cannotDmReason(code: string | undefined): string {
-  if (code === 'missing_scope') return 'the app is not allowed to open direct messages (it needs the im:write scope; ask whoever installed it to reinstall it)';
-  return code ? `Slack answered ${code}` : 'the request to Slack failed';
 }
 
 async function upload(ctx: CommandContext, channelId: string, pack: EvidencePack, comment: string, accountId: string): Promise<void> {

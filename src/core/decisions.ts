@@ -1,42 +1,39 @@
 import { STATUSES, type CheckResult, type RequirementId, type Status } from './types';
 
-/**
- * A person's recorded evidence that a requirement no AWS API can prove is met, for one account,
- * with an owner and an expiry. Recording again replaces it; revoking keeps it with who and when.
- */
-export interface Attestation {
+/** Who answers for a decision, who recorded it and when, until when it counts, and its revocation. */
+export interface DecisionRecord {
   accountId: string;
-  requirementId: RequirementId;
-  /** What was done and where it is documented. */
-  evidence: string;
-  /** An https link to the evidence. */
-  link?: string;
   /** The Slack user who answers for it. */
   owner: string;
   recordedBy: string;
   /** ISO-8601. */
   recordedAt: string;
-  /** ISO-8601: from this instant the requirement fails until someone records it again. */
+  /** ISO-8601: from this instant it no longer counts. */
   expiresAt: string;
   revokedBy?: string;
   revokedAt?: string;
 }
 
 /**
+ * A person's recorded evidence that a requirement no AWS API can prove is met, for one account,
+ * with an owner and an expiry. Recording again replaces it; revoking keeps it with who and when.
+ */
+export interface Attestation extends DecisionRecord {
+  requirementId: RequirementId;
+  /** What was done and where it is documented. */
+  evidence: string;
+  /** An https link to the evidence. */
+  link?: string;
+}
+
+/**
  * An accepted exception: one check's finding on one resource is known and accepted, with a reason,
  * until it expires (at most twelve months after it was recorded).
  */
-export interface ResourceException {
-  accountId: string;
+export interface ResourceException extends DecisionRecord {
   checkId: string;
   resource: string;
   reason: string;
-  owner: string;
-  recordedBy: string;
-  recordedAt: string;
-  expiresAt: string;
-  revokedBy?: string;
-  revokedAt?: string;
 }
 
 /** The attestations and exceptions recorded for the accounts of a report. */

@@ -1,9 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { effectiveStatus, statusCounts, type Attestation, type DecidedResult, type Decisions, type ResourceException } from '../core/decisions';
+import { effectiveStatus, statusCounts, type Attestation, type DecidedResult, type Decisions, type ResourceException, type ResultAttestation } from '../core/decisions';
 import type { Requirement, RequirementSet } from '../core/requirements';
 import type { Check, RequirementId, Status } from '../core/types';
 import type { ScanReport } from '../engine/scan';
-import { renderEvidencePdf } from './evidencePdf';
 import { csvCell, printable } from './format';
 
 /** The files of an evidence pack, as the CLI writes them and Slack uploads them. */
@@ -63,17 +62,7 @@ export interface EvidenceLine {
 }
 
 /** A person's recorded evidence for one requirement, as the pack shows it. */
-export interface AttestationEvidence {
-  evidence: string;
-  link?: string;
-  owner: string;
-  recordedBy: string;
-  recordedAt: string;
-  expiresAt: string;
-  state: 'active' | 'expired' | 'revoked';
-  revokedBy?: string;
-  revokedAt?: string;
-}
+export type AttestationEvidence = Omit<Attestation, 'accountId' | 'requirementId'> & { state: ResultAttestation['state'] };
 
 export interface RequirementEvidence {
   requirement: Requirement;
@@ -404,18 +393,4 @@ export function evidenceCsv(results: readonly DecidedResult[]): string {
     r.attestation?.state ?? '',
   ]);
   return stringify(rows.map((row) => row.map(csvCell)), { header: true, columns: [...CSV_COLUMNS] });
-}
-
-/** The FTR self-assessment evidence pack of an account: Markdown, PDF and a CSV of every result. */
-export async function evidencePack(input: EvidenceInput): Promise<EvidencePack> {
-  const model = evidenceModel(input);
-  const verdicts: Record<string, Verdict> = {};
-  for (const part of model.parts) for (const section of part.sections) for (const r of section.requirements) if (r.requirement.id.startsWith('FTR-')) verdicts[r.requirement.id] = r.verdict;
-  return {
-    markdown: evidenceMarkdown(model),
-    pdf: await renderEvidencePdf(model),
-    csv: evidenceCsv(input.report.results.filter((r) => r.accountId === input.accountId)),
-    verdicts,
-    summary: model.summary,
-  };
 }

@@ -15,7 +15,7 @@ import {
   type CheckQuery,
 } from './blocks/results';
 import type { SlackServices } from './command';
-import { ChannelMessage, ExistingMessage, slackErrorCode } from './conversation';
+import { cannotDmReason, ChannelMessage, ExistingMessage, slackErrorCode } from './conversation';
 import { codeSpan } from './mrkdwn';
 import { postToResponseUrl } from './responseUrl';
 import type { WebClient } from './webClient';
@@ -40,12 +40,6 @@ async function replacePage(client: WebClient, services: SlackServices, body: Blo
     return;
   }
   await new ExistingMessage(new ChannelMessage(client, channel, ts), body.response_url, services.logger).update(message);
-}
-
-/** Why a direct message could not be opened, in words the presser can act on. */
-function cannotDmReason(code: string | undefined): string {
-  if (code === 'missing_scope') return 'the app is not allowed to open direct messages (it needs the im:write scope; ask whoever installed it to reinstall it)';
-  return code ? `Slack answered ${code}` : 'the request to Slack failed';
 }
 
 /** `ftr-check-FTR-7-2024-05-01.csv`: the query and the day of the scan, safe in any file system. */

@@ -18,6 +18,12 @@ export interface Conversation {
 }
 
 /** Slack's error code of a failed Web API call (`not_in_channel`, …), if that is what failed. */
+/** Why a direct message could not be opened (from Slack's error code), in words the person can act on. */
+export function cannotDmReason(code: string | undefined): string {
+  if (code === 'missing_scope') return 'the app is not allowed to open direct messages (it needs the im:write scope; ask whoever installed it to reinstall it)';
+  return code ? `Slack answered ${code}` : 'the request to Slack failed';
+}
+
 export function slackErrorCode(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } })?.data;
   return typeof data?.error === 'string' ? data.error : undefined;

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, parseAppConfig } from '../../src/config/load';
+import { refusal } from './refusal';
+import { parseAppConfig } from '../../src/config/load';
 
 /** The contract's `accounts` example, and the organization key beside it. */
 const EXAMPLE = `
@@ -15,16 +16,6 @@ organization:
   roleName: ftr-bot-scanner
   accountConcurrency: 8
 `;
-
-function refusal(raw: unknown): string {
-  try {
-    parseAppConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('the configuration was accepted');
-}
 
 const account = (fields: Record<string, unknown> = {}) => ({ id: '210987654321', roleArn: 'arn:aws:iam::210987654321:role/ftr-bot-scanner', ...fields });
 

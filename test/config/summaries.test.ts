@@ -2,23 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, loadAppConfig, parseAppConfig } from '../../src/config/load';
+import { refusal } from './refusal';
+import { loadAppConfig, parseAppConfig } from '../../src/config/load';
 
 /** The example of the configuration contract. */
 const CONTRACT_EXAMPLE = 'summaries: [{ channel: C0POSTURE1, cron: "0 9 * * 1", timezone: Europe/Berlin }]\n';
 
 const schedule = (fields: Record<string, unknown> = {}) => ({ channel: 'C0POSTURE1', cron: '0 9 * * 1', ...fields });
-
-/** The one-line message parseAppConfig refuses `raw` with. */
-function refusal(raw: unknown): string {
-  try {
-    parseAppConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('the configuration was accepted');
-}
 
 describe('summaries and history in the configuration', () => {
   it('accepts the contract example', () => {

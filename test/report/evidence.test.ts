@@ -8,7 +8,8 @@ import type { Attestation, Decisions, ResourceException } from '../../src/core/d
 import { requirements } from '../../src/core/requirements';
 import type { CheckResult } from '../../src/core/types';
 import type { ScanReport } from '../../src/engine/scan';
-import { evidencePack, LISTED_RESULTS, type EvidencePack } from '../../src/report/evidence';
+import { LISTED_RESULTS, type EvidencePack } from '../../src/report/evidence';
+import { evidencePack } from '../../src/report/evidencePack';
 import { decide, SqliteStore } from '../../src/store';
 
 const ACCOUNT = '123456789012';
