@@ -4,6 +4,7 @@ import { defaultHomeRegion } from './aws/account';
 import { createAlertPipeline } from './alerts';
 import { catalog } from './checks/catalog';
 import { loadAppConfig } from './config/load';
+import { memberAccounts } from './engine/memberAccess';
 import { configuredAccountScanner, ScanService, type AccountScanner } from './engine/scanService';
 import { systemClock, type Clock } from './schedule/clock';
 import { HistoryRetention } from './schedule/retention';
@@ -13,6 +14,7 @@ import { ChannelPolicy } from './slack/channels';
 import { createLogger, type Logger } from './slack/logger';
 import { secretsOf, slackSettingsFromEnv } from './slack/settings';
 import { DecisionLog, openStoreAsync } from './store';
+import { accountRegistration } from './store/accountRegistry';
 import { DAY_MS, expiringSoon } from './core/decisions';
 import { requirements } from './core/requirements';
 
@@ -50,7 +52,18 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const decisions = new DecisionLog({ store, requirements: requirements(), checks: catalog, now });
   const scans = new ScanService({ scanner, store, now, logger, owner, decisions });
   const alerts = settings.alertQueueUrl
-    ? createAlertPipeline({ queueUrl: settings.alertQueueUrl, settings, config, store, logger, accountId: () => scans.accountId(), homeRegion: defaultHomeRegion(env), env, now })
+    ? createAlertPipeline({
+        queueUrl: settings.alertQueueUrl,
+        settings,
+        config,
+        store,
+        logger,
+        accountId: () => scans.accountId(),
+        homeRegion: defaultHomeRegion(env),
+        env,
+        now,
+        memberAccounts: memberAccounts({ config, env, now, registration: (id) => accountRegistration(store, id) }),
+      })
     : undefined;
   const slack = createSlackApp({ env: settings, config, scans, store, logger, now, drills: alerts?.drills, decisions });
   alerts?.attach(slack);

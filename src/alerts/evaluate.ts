@@ -1,4 +1,5 @@
 import type { AwsAccess } from '../aws/clients';
+import { describeError } from '../aws/errors';
 import { Inventory } from '../aws/inventory';
 import type { BucketInfo } from '../aws/inventories/s3Buckets';
 import { bucketExposures } from '../checks/s3/exposure';
@@ -12,15 +13,21 @@ export interface BucketEvaluatorDeps {
   aws: AwsAccess;
   /** The account the credentials reach. */
   accountId: () => Promise<string>;
+  /**
+   * Another account's access, through the scanner role the bot scans it with: undefined for an
+   * account the bot does not scan; rejects, saying why, when the role cannot be used.
+   */
+  memberAccess?: (accountId: string) => Promise<AwsAccess | undefined>;
   homeRegion: string;
   thresholds: CheckThresholds;
   now: () => Date;
 }
 
 /**
- * Re-evaluates what a bucket change touched with the same exposure logic the scan uses, now: a
- * bucket that is public now gives an alert, a private one resolves any open alert, and one that
- * cannot be judged gives an alert saying so (unknown is never "private").
+ * Re-evaluates what a bucket change touched with the same exposure logic the scan uses, now, in
+ * the change's account (another account than the bot's through its scanner role): a bucket that
+ * is public now gives an alert, a private one resolves any open alert, and one that cannot be
+ * judged gives an alert saying so (unknown is never "private").
  */
 export function bucketEvaluator(deps: BucketEvaluatorDeps): (change: BucketChange) => Promise<AlertObservation[]> {
   return async (change) => {
@@ -28,16 +35,25 @@ export function bucketEvaluator(deps: BucketEvaluatorDeps): (change: BucketChang
       // A drill changed nothing in AWS: the sample stands for a bucket that is public.
       return [bucketObservation(change, change.bucket, { isPublic: true, accessLevel: 'public through its policy (drill: nothing was changed)' })];
     }
-    const accountId = await deps.accountId();
-    if (accountId !== change.accountId) {
-      return [unverified(change, change.bucket ?? '(every bucket)', `the bot's credentials reach account ${accountId}, not ${change.accountId}`)];
+    const bucket = change.bucket ?? '(every bucket)';
+    const ownAccountId = await deps.accountId();
+    let aws = deps.aws;
+    if (change.accountId !== ownAccountId) {
+      let member: AwsAccess | undefined;
+      try {
+        member = await deps.memberAccess?.(change.accountId);
+      } catch (err) {
+        return [unverified(change, bucket, `the bot cannot reach account ${change.accountId} through its scanner role: ${describeError(err)}`)];
+      }
+      if (!member) return [unverified(change, bucket, `account ${change.accountId} is not one the bot scans (its own is ${ownAccountId}; list it under accounts, or scan the organization's members)`)];
+      aws = member;
     }
     const ctx: CheckContext = {
-      accountId,
+      accountId: change.accountId,
       region: 'global',
       homeRegion: deps.homeRegion,
       regions: [deps.homeRegion],
-      aws: deps.aws,
+      aws,
       inventory: new Inventory(),
       thresholds: deps.thresholds,
       now: deps.now,

@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { webApi } from '@slack/bolt';
 import { AwsAccess } from '../aws/clients';
 import type { AppConfig } from '../config/load';
+import type { MemberAccounts } from '../engine/memberAccess';
 import type { SlackApp } from '../slack/app';
 import { ChannelPolicy } from '../slack/channels';
 import { boltLogger, type Logger } from '../slack/logger';
@@ -52,8 +53,10 @@ export function createAlertPipeline(input: {
   homeRegion: string;
   env: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** The accounts the bot scans through roles: a bucket change in one of them is judged there. Closed when the pipeline stops. */
+  memberAccounts?: MemberAccounts;
 }): AlertPipeline {
-  const { config, store, settings } = input;
+  const { config, store, settings, memberAccounts: members } = input;
   const now = input.now ?? (() => new Date());
   const logger = input.logger.child({ component: 'alerts' });
   const aws = new AwsAccess({ env: input.env });
@@ -87,7 +90,14 @@ export function createAlertPipeline(input: {
     store,
     config: config.alerts,
     delivery,
-    evaluateBuckets: bucketEvaluator({ aws, accountId: input.accountId, homeRegion: input.homeRegion, thresholds: config.thresholds, now }),
+    evaluateBuckets: bucketEvaluator({
+      aws,
+      accountId: input.accountId,
+      memberAccess: members && ((accountId) => members.access(accountId)),
+      homeRegion: input.homeRegion,
+      thresholds: config.thresholds,
+      now,
+    }),
     reflect: config.alerts.reflectInAws ? awsReflector(aws) : undefined,
     onAcknowledged: (record) => void drills.acknowledged(record).catch((err) => logger.warn({ err }, 'drill bookkeeping failed')),
     logger,
@@ -113,6 +123,7 @@ export function createAlertPipeline(input: {
       clearTimeout(timer);
       delivery.stop();
       aws.destroy();
+      members?.close();
     },
   };
 }

@@ -104,19 +104,73 @@ function unscanned(target: ScanTarget, result: CheckResult, now: () => Date, cou
   };
 }
 
-/** Why a trust policy keeps the bot out, or undefined when the scan may go on. */
-function trustRefusal(trust: ScannerRoleTrust, roleArn: string, botAccountId: string): string | undefined {
+/**
+ * Why a trust policy keeps the bot out, ending in `consequence` (what not using the role means),
+ * or undefined when the bot may use the role.
+ */
+function trustRefusal(trust: ScannerRoleTrust, roleArn: string, botAccountId: string, consequence: string): string | undefined {
   switch (trust.kind) {
     case 'missing':
-      return `Role ${roleArn} does not exist, so the account was not scanned.`;
+      return `Role ${roleArn} does not exist, so ${consequence}.`;
     case 'notTrusted':
-      return `Role ${roleArn} does not trust the bot's account ${botAccountId}, so the account was not scanned.`;
+      return `Role ${roleArn} does not trust the bot's account ${botAccountId}, so ${consequence}.`;
     case 'unguarded':
-      return `Role ${roleArn} lets account ${botAccountId} assume it without an external ID, so whoever can make that account assume a role could use it (confused deputy); the bot does not scan through it.`;
+      return `Role ${roleArn} lets account ${botAccountId} assume it without an external ID, so whoever can make that account assume a role could use it (confused deputy); the bot does not use it and ${consequence}.`;
     case 'otherExternalId':
-      return `Role ${roleArn} requires an external ID other than the one the bot generated for this account, so the bot does not use it and the account was not scanned.`;
+      return `Role ${roleArn} requires an external ID other than the one the bot generated for this account, so the bot does not use it and ${consequence}.`;
     default:
       return undefined;
+  }
+}
+
+/**
+ * An account's scanner role, assumed with the account's external ID: its access (the caller
+ * destroys it) with what its trust policy demands; or the AssumeRole failure; or why its trust
+ * policy keeps the bot from using it (ending in the caller's consequence).
+ */
+export type ScannerRoleSession =
+  | { kind: 'open'; aws: AwsAccess; trust: ScannerRoleTrust }
+  | { kind: 'notAssumed'; error: unknown }
+  | { kind: 'refused'; refs: RequirementId[]; reason: string };
+
+export interface ScannerRoleRequest {
+  role: { roleArn: string; externalId: string };
+  /** The bot's own access: STS AssumeRole is asked with it, and renews the credentials before they expire. */
+  control: AwsAccess;
+  homeRegion: string;
+  botAccountId: string;
+  env: NodeJS.ProcessEnv;
+  /** Shows in the account's CloudTrail. */
+  sessionName: string;
+  now: () => Date;
+  /** Counts the role's requests (a scan's report shows them). */
+  counter?: RequestCounter;
+  /** What not using the role means, e.g. "the account was not scanned". */
+  consequence: string;
+}
+
+/**
+ * Assumes the scanner role and reads its trust policy: a role that would let the bot in without
+ * the external ID it generated (a confused deputy), or only with another one, is not used.
+ */
+export async function openScannerRole(request: ScannerRoleRequest): Promise<ScannerRoleSession> {
+  const { roleArn, externalId } = request.role;
+  const credentials = assumeRoleCredentials(request.control, request.homeRegion, { roleArn, externalId, sessionName: request.sessionName }, request.now);
+  try {
+    await credentials();
+  } catch (error) {
+    return { kind: 'notAssumed', error };
+  }
+  const aws = new AwsAccess({ env: request.env, credentials, counter: request.counter });
+  try {
+    const trust = await scannerRoleTrust(aws, request.homeRegion, roleArn, request.botAccountId, externalId);
+    const refusal = trustRefusal(trust, roleArn, request.botAccountId, request.consequence);
+    if (!refusal) return { kind: 'open', aws, trust };
+    aws.destroy();
+    return { kind: 'refused', refs: trust.kind === 'unguarded' || trust.kind === 'otherExternalId' ? ROLE_TRUST : ROLE_ACCESS, reason: refusal };
+  } catch (err) {
+    aws.destroy();
+    throw err;
   }
 }
 
@@ -151,17 +205,23 @@ export async function scanTarget(target: ScanTarget, ctx: TargetScanContext): Pr
     return unscanned(target, accessResult(target, access.roleArn, 'ERROR', NO_EXTERNAL_ID, `Cannot scan ${named(target)}: ${access.reason}.`), ctx.now, counter);
   }
   const fail = (refs: RequirementId[], message: string) => unscanned(target, accessResult(target, access.roleArn, 'ERROR', refs, message), ctx.now, counter);
-  const credentials = assumeRoleCredentials(ctx.control, ctx.homeRegion, { roleArn: access.roleArn, externalId: access.externalId, sessionName: SCAN_SESSION_NAME }, ctx.now);
-  try {
-    await credentials();
-  } catch (err) {
-    return fail(ROLE_ACCESS, `Cannot scan ${named(target)}: assuming role ${access.roleArn} with its external ID failed: ${describeError(err)}.`);
+  const role = await openScannerRole({
+    role: access,
+    control: ctx.control,
+    homeRegion: ctx.homeRegion,
+    botAccountId: ctx.ambient.accountId,
+    env: ctx.ambient.env,
+    sessionName: SCAN_SESSION_NAME,
+    now: ctx.now,
+    counter,
+    consequence: 'the account was not scanned',
+  });
+  if (role.kind === 'notAssumed') {
+    return fail(ROLE_ACCESS, `Cannot scan ${named(target)}: assuming role ${access.roleArn} with its external ID failed: ${describeError(role.error)}.`);
   }
-  const aws = new AwsAccess({ env: ctx.ambient.env, credentials, counter });
+  if (role.kind === 'refused') return fail(role.refs, role.reason);
+  const { aws, trust } = role;
   try {
-    const trust = await scannerRoleTrust(aws, ctx.homeRegion, access.roleArn, ctx.ambient.accountId, access.externalId);
-    const refusal = trustRefusal(trust, access.roleArn, ctx.ambient.accountId);
-    if (refusal) return fail(trust.kind === 'unguarded' || trust.kind === 'otherExternalId' ? ROLE_TRUST : ROLE_ACCESS, refusal);
     let regions: string[];
     try {
       regions = ctx.regions ?? (await enabledRegions(aws, ctx.homeRegion));

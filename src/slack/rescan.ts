@@ -38,8 +38,13 @@ export async function rescan(input: { body: BlockAction; client: WebClient; serv
   const place = channelMessage ? messagePlace(channelMessage.channel, channelMessage.ts) : body.response_url;
   const message = new ExistingMessage(channelMessage, body.response_url, services.logger, body.container?.is_ephemeral === true ? 'ephemeral' : 'in_channel');
   try {
-    // The button names the account its message shows; one no longer scanned falls back to the bot's own.
-    const named = body.actions[0] && 'value' in body.actions[0] && body.actions[0].value ? await services.scans.findAccount(body.actions[0].value) : undefined;
+    // The button names the account its message shows: one no longer scanned is not replaced by another account's status.
+    const value = body.actions[0] && 'value' in body.actions[0] ? body.actions[0].value : undefined;
+    const named = value ? await services.scans.findAccount(value) : undefined;
+    if (value && !named) {
+      await tellRequester(errorMessage({ what: 're-scan', reason: `Account ${value.slice(0, 40)} is no longer scanned: see /ftr status for the accounts.` }));
+      return;
+    }
     await showStatus({ services, display: new ExistingMessageDisplay(message, place), tellRequester, force: true, canScan: true, userId, accountId: named?.accountId });
   } catch (err) {
     await tellRequester(errorMessage({ what: 're-scan', reason: userFacingReason(err) }));

@@ -10,7 +10,7 @@ import { automatedRequirements, requirementPosture } from '../core/posture';
 import { requirements } from '../core/requirements';
 import type { ScanHistoryEntry } from '../store';
 import { errorMessage, LIMITS, scanProgressMessage, statusMessage, type SlackMessage } from './blocks';
-import { closestMatches, formatAge, resolveSection } from './blocks/format';
+import { closestMatches, formatAge, listWithMore, resolveSection } from './blocks/format';
 import { context, section } from './blocks/kit';
 import type { CommandContext, SlackServices } from './command';
 import { ChannelMessage, type Conversation, type PostedMessage } from './conversation';
@@ -263,23 +263,40 @@ export async function showStatus(input: {
   await followers.follow(display.place ?? followers.uniqueKey(), follower);
 }
 
-/** A slash command's status answer: a new message in its conversation, refusals and mistakes to the requester. */
+/** The answer to an account nobody scans (or to `/ftr scan all`): the closest names and the list. */
+function unknownAccountMessage(asked: string, accounts: readonly AccountRef[], scanning: boolean): SlackMessage {
+  const names = accounts.map((a) => a.alias ?? a.accountId);
+  const list = `Accounts: ${listWithMore(names, 20)}.`;
+  if (scanning && asked.toLowerCase() === 'all') {
+    return errorMessage({ what: 'scan every account', reason: `Scans run one account at a time: /ftr scan <account id or alias>. ${list}` });
+  }
+  const closest = closestMatches(asked, names, 3);
+  const shown = truncate(asked, 100);
+  return errorMessage({
+    what: `show ${shown}`,
+    reason: `${shown} is neither a scanned account nor a section.${closest.length > 0 ? ` Did you mean ${closest.join(', ')}?` : ''} ${list}`,
+  });
+}
+
+/**
+ * A slash command's status answer: a new message in its conversation, refusals and mistakes to the
+ * requester. The first word may name an account (id or alias); `all`, or nothing with several
+ * accounts, shows every account worst first (status only: a scan is of one account, the bot's own
+ * unless named).
+ */
 export async function showStatusForCommand(ctx: CommandContext, options: { force: boolean; canScan: boolean }): Promise<void> {
   const { scans } = ctx.services;
   const display = new NewMessageDisplay(ctx.conversation);
   const [first = '', ...rest] = ctx.args.split(/\s+/).filter(Boolean);
   const accounts = await scans.accounts();
-  const named = first ? await scans.findAccount(first) : undefined;
-  if (!options.force && (first.toLowerCase() === 'all' || (!first && accounts.length > 1))) {
+  const all = first.toLowerCase() === 'all';
+  if (!options.force && (all || (!first && accounts.length > 1))) {
     return display.show(await accountsStatus(ctx.services, accounts));
   }
-  if (!named && (/^\d{12}$/.test(first) || (accounts.length > 1 && !resolveSection(first) && first.toLowerCase() !== 'all'))) {
-    const names = accounts.map((a) => a.alias ?? a.accountId);
-    const closest = closestMatches(first, names, 3);
-    return ctx.conversation.ephemeral(
-      errorMessage({ what: `show ${first}`, reason: `${first} is neither a scanned account nor a section.${closest.length > 0 ? ` Did you mean ${closest.join(', ')}?` : ''} Accounts: ${names.slice(0, 20).join(', ')}.` }),
-    );
-  }
+  const named = first && !all ? await scans.findAccount(first) : undefined;
+  // With one account, a word that is not a section is answered as a section nobody has.
+  const unknownAccount = first !== '' && !named && (all || /^\d{12}$/.test(first) || (accounts.length > 1 && !resolveSection(first)));
+  if (unknownAccount) return ctx.conversation.ephemeral(unknownAccountMessage(first, accounts, options.force));
   await showStatus({
     services: ctx.services,
     display,

@@ -245,7 +245,7 @@ function fallbackSummary(results: readonly CheckResult[], failing: readonly Fail
 function errorsLine(results: readonly CheckResult[]): string | undefined {
   const ids = [...new Set(results.filter((r) => r.status === 'ERROR').map((r) => r.checkId))].sort();
   if (ids.length === 0) return undefined;
-  return `${STATUS_EMOJI.ERROR} *Could not evaluate* ${listWithMore(ids.map(codeSpan), 5, 'checks')} — often missing permissions; \`/ftr check <id>\` shows why.`;
+  return `${STATUS_EMOJI.ERROR} *Could not evaluate* ${listWithMore(ids.map(codeSpan), 5, 'checks')} — often missing permissions; \`/ftr check &lt;id&gt;\` shows why.`;
 }
 
 function failureBlocks(failing: readonly FailingCheck[], max: number, runbooks: readonly Runbook[]): KnownBlock[] {
