@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Decisions } from '../core/decisions';
 import type { RequirementSet } from '../core/requirements';
@@ -8,7 +8,7 @@ import { EVIDENCE_FILES, utcMinute, type EvidencePack } from '../report/evidence
 import { evidencePack } from '../report/evidencePack';
 import { printable } from '../report/format';
 import { decide, DEFAULT_STORE_FILE, missingStoreFile, openStoreAsync, storeFailureReason } from '../store';
-import { checkOutputPath } from './scanCommand';
+import { checkOutputPath, writeOutput } from './scanCommand';
 
 /** Where `ftr evidence` writes without `--output`. */
 export const DEFAULT_EVIDENCE_DIR = 'evidence';
@@ -44,26 +44,6 @@ function ensureDirectory(dir: string): void {
     throw new EvidenceCommandError(`--output: cannot create the directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (!statSync(dir).isDirectory()) throw new EvidenceCommandError(`--output: ${dir} is not a directory`);
-}
-
-/**
- * One file of the pack, readable by its owner only (it names the account's weaknesses): created
- * new, or truncated with `force`; never through a symbolic link. As scanCommand's writeOutput, for bytes.
- */
-function writePrivately(file: string, data: Uint8Array, force: boolean): void {
-  checkOutputPath(file, force);
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (force ? constants.O_TRUNC : constants.O_EXCL), 0o600);
-  } catch (err) {
-    throw new EvidenceCommandError(`--output: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    fchmodSync(fd, 0o600);
-    writeSync(fd, data);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** "Account …, scan of …: 20 of 46 FTR requirements met, 3 not met, 23 open; 30 of 62 with the Well-Architected Security checklist." */
@@ -102,8 +82,8 @@ export async function writeEvidence(options: EvidenceOptions, deps: EvidenceDeps
   const now = deps.now();
   const pack = await evidencePack({ report: decide(last, decisions, now), decisions, requirements: deps.requirements, checks: deps.checks, now, accountId });
   ensureDirectory(dir);
-  writePrivately(files.markdown, Buffer.from(pack.markdown, 'utf8'), options.force);
-  writePrivately(files.pdf, pack.pdf, options.force);
-  writePrivately(files.csv, Buffer.from(pack.csv, 'utf8'), options.force);
+  writeOutput(pack.markdown, files.markdown, options.force);
+  writeOutput(pack.pdf, files.pdf, options.force);
+  writeOutput(pack.csv, files.csv, options.force);
   return `${Object.values(files).map((file) => `Wrote ${file}`).join('\n')}\n${verdictLine(pack)}\n`;
 }

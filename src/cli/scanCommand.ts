@@ -37,7 +37,7 @@ export function checkOutputPath(file: string, force: boolean): void {
  * The report to stdout, or to `file` readable by its owner only (it names the account's
  * weaknesses): created new, or truncated with `force`; never through a symbolic link.
  */
-export function writeOutput(text: string, file: string | undefined, force = false): void {
+export function writeOutput(text: string | Uint8Array, file: string | undefined, force = false): void {
   if (!file) {
     process.stdout.write(text);
     return;
@@ -52,7 +52,7 @@ export function writeOutput(text: string, file: string | undefined, force = fals
   try {
     // An existing file keeps its mode on open: make it private too.
     fchmodSync(fd, 0o600);
-    writeSync(fd, text);
+    writeSync(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
   } finally {
     closeSync(fd);
   }
