@@ -50,11 +50,33 @@ async function waitUntilUp(url, child, deadlineMs) {
   }
 }
 
+/**
+ * moto's server handles requests on several threads, and its DynamoDB conditional writes check the
+ * condition and write without a lock, so two concurrent writes can both pass a condition that
+ * DynamoDB itself would let only one pass. The stores rely on DynamoDB's behaviour (one claim,
+ * one lease holder), so the server is started with its item writes serialized, as DynamoDB
+ * serializes the writes of one item.
+ */
+const SERVE_WITH_ATOMIC_DYNAMODB_WRITES = `
+import sys, threading
+from moto.dynamodb.models import DynamoDBBackend
+lock = threading.RLock()
+def serialized(write):
+    def locked(self, *args, **kwargs):
+        with lock:
+            return write(self, *args, **kwargs)
+    return locked
+for name in ('put_item', 'update_item', 'delete_item', 'transact_write_items'):
+    setattr(DynamoDBBackend, name, serialized(getattr(DynamoDBBackend, name)))
+from moto.server import main
+main(sys.argv[1:])
+`;
+
 /** Starts a moto server on a free loopback port; resolves to { url, child }. */
 async function startMoto() {
   const py = ensureMoto();
   const port = await freePort();
-  const child = spawn(py, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(py, ['-c', SERVE_WITH_ATOMIC_DYNAMODB_WRITES, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MOTO_CALL_RESET_API: 'true' },
   });
