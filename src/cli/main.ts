@@ -44,7 +44,7 @@ export async function main(argv: string[], options: { now?: () => Date } = {}): 
 
   program
     .command('scan')
-    .description('scan the account of the ambient AWS credentials and print a report')
+    .description('scan the account of the ambient AWS credentials (and every account the configuration names, through roles) and print a report')
     .option('--regions <list>', 'comma-separated regions (default: FTR_REGIONS, else every enabled region)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, parseFormat, 'table')
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
