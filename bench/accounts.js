@@ -7,7 +7,9 @@
 // and results. The bot's own account is scanned in every run too.
 // Usage: npm run build && node --expose-gc bench/accounts.js [--accounts 50] [--resources 50] [--steps 10,25,50] [--concurrency 4]
 'use strict';
-require('./lib').useEmulatorCredentials();
+const { trackPeakRss, useEmulatorCredentials } = require('./lib');
+
+useEmulatorCredentials();
 
 const { parseArgs } = require('node:util');
 const { EC2Client, DescribeVpcsCommand } = require('@aws-sdk/client-ec2');
@@ -106,16 +108,11 @@ async function measure({ groups, step, concurrency, store }) {
   const ous = groups.filter((g) => g.step <= step).map((g) => g.ou);
   const config = parseAppConfig({ organization: { scanMembers: true, organizationalUnits: ous, accountConcurrency: concurrency } });
   global.gc?.();
-  const baseRss = process.memoryUsage().rss;
-  let peakRss = baseRss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 20);
+  const memory = trackPeakRss(20);
   const started = process.hrtime.bigint();
   const report = await scanAccounts({ config, regions: REGIONS, registration: (id) => accountRegistration(store, id) });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const { peakRssMiB, rssGrowthMiB } = memory.stop();
   const access = report.results.filter((r) => r.checkId === 'account_access');
   return {
     members: step,
@@ -124,8 +121,8 @@ async function measure({ groups, step, concurrency, store }) {
     concurrency,
     wallMs: Math.round(wallMs),
     msPerAccount: Math.round(wallMs / report.accounts.length),
-    peakRssMiB: +(peakRss / 2 ** 20).toFixed(1),
-    rssGrowthMiB: +((peakRss - baseRss) / 2 ** 20).toFixed(1),
+    peakRssMiB,
+    rssGrowthMiB,
     results: report.results.length,
     accessPass: access.filter((r) => r.status === 'PASS').length,
     accessError: access.filter((r) => r.status === 'ERROR').length,

@@ -14,7 +14,7 @@ const { decide } = require('../dist/src/store/decisionLog');
 const { evidenceCsv, evidenceMarkdown, evidenceModel } = require('../dist/src/report/evidence');
 const { evidencePack } = require('../dist/src/report/evidencePack');
 const { renderEvidencePdf } = require('../dist/src/report/evidencePdf');
-const { round, seededRandom } = require('./lib');
+const { round, seededRandom, trackPeakRss } = require('./lib');
 
 const ACCOUNT = '123456789012';
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
@@ -89,9 +89,7 @@ async function main() {
   const count = Number(values.results);
   const scan = report(count, seededRandom(11));
   const recorded = decisions(scan);
-  const baseRss = process.memoryUsage().rss;
-  let peakRss = baseRss;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
+  const memory = trackPeakRss(5);
 
   const input = { report: decide(scan, recorded, NOW), decisions: recorded, requirements: requirements(), checks: catalog, now: NOW, accountId: ACCOUNT };
   const model = await timed(() => evidenceModel(input));
@@ -103,8 +101,7 @@ async function main() {
   loop.enable();
   const pack = await timed(() => evidencePack(input));
   loop.disable();
-  clearInterval(sample);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const { peakRssMiB, rssGrowthMiB } = memory.stop();
 
   const pages = (pack.value.pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length;
   process.stdout.write(
@@ -122,9 +119,9 @@ async function main() {
       csvKiB: round(Buffer.byteLength(csv.value) / 1024),
       pdfKiB: round(pdf.value.length / 1024),
       pdfPages: pages,
-      peakRssMiB: round(peakRss / 2 ** 20),
+      peakRssMiB,
       maxRssMiB: round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
-      rssGrowthMiB: round((peakRss - baseRss) / 2 ** 20),
+      rssGrowthMiB,
     })}\n`,
   );
 }

@@ -1,4 +1,4 @@
-// What the benchmarks share: percentiles, a seeded generator, and N requests from C workers.
+// What the benchmarks share: percentiles, a seeded generator, N requests from C workers, emulator credentials, peak RSS.
 'use strict';
 
 /** The p-th percentile (nearest rank) of `values`, in any order; null when there are none. */
@@ -54,4 +54,22 @@ function useEmulatorCredentials() {
   });
 }
 
-module.exports = { percentile, round, seededRandom, sendAll, useEmulatorCredentials };
+/**
+ * Samples this process's RSS every `intervalMs` from now; `stop()` ends sampling and gives the peak
+ * and its growth over the RSS at the start, in MiB with one decimal.
+ */
+function trackPeakRss(intervalMs) {
+  const baseRss = process.memoryUsage().rss;
+  let peakRss = baseRss;
+  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+  const sampler = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(sampler);
+      sample();
+      return { peakRssMiB: round(peakRss / 2 ** 20), rssGrowthMiB: round((peakRss - baseRss) / 2 ** 20) };
+    },
+  };
+}
+
+module.exports = { percentile, round, seededRandom, sendAll, trackPeakRss, useEmulatorCredentials };

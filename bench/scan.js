@@ -3,7 +3,9 @@
 // the full catalog through the real engine, and records wall time, peak memory and AWS
 // requests per scan. Usage: npm run build && node bench/scan.js [N ...]   (default 100 1000)
 'use strict';
-require('./lib').useEmulatorCredentials();
+const { trackPeakRss, useEmulatorCredentials } = require('./lib');
+
+useEmulatorCredentials();
 
 const { IAMClient, CreateUserCommand, CreateAccessKeyCommand, CreateLoginProfileCommand, CreateRoleCommand } = require('@aws-sdk/client-iam');
 const { S3Client, CreateBucketCommand } = require('@aws-sdk/client-s3');
@@ -58,16 +60,11 @@ async function measure(n) {
     await seed(n);
     const seedMs = Date.now() - seedStart;
     global.gc?.();
-    const baseRss = process.memoryUsage().rss;
-    let peakRss = baseRss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 20);
+    const memory = trackPeakRss(20);
     const started = process.hrtime.bigint();
     const report = await scanAccount({ config: { thresholds: DEFAULT_THRESHOLDS }, regions: REGIONS });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const { peakRssMiB, rssGrowthMiB } = memory.stop();
     const resources = 3 * n;
     const requests = report.summary.awsRequests;
     return {
@@ -75,8 +72,8 @@ async function measure(n) {
       regions: REGIONS.length,
       seedMs,
       wallMs: Math.round(wallMs),
-      peakRssMiB: +(peakRss / 2 ** 20).toFixed(1),
-      rssGrowthMiB: +((peakRss - baseRss) / 2 ** 20).toFixed(1),
+      peakRssMiB,
+      rssGrowthMiB,
       results: report.results.length,
       requests: requests.total,
       requestsPerResource: +(requests.total / resources).toFixed(2),
