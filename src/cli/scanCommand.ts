@@ -2,7 +2,7 @@ import { closeSync, constants, fchmodSync, lstatSync, openSync, writeSync } from
 import type { ScanReport } from '../engine/scan';
 import { ScanSetupError } from '../engine/scanAccount';
 import { scanAccounts, type AccountsScanRequest } from '../engine/scanAccounts';
-import { decide, missingStoreFile, openStoreAsync } from '../store';
+import { decideFromStore, missingStoreFile, openStoreAsync } from '../store';
 import { accountRegistration } from '../store/accountRegistry';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -76,8 +76,7 @@ export async function withRecordedDecisions(report: ScanReport, now: Date, store
   if (missingStoreFile(storeUrl) !== undefined) return report;
   const store = await openStoreAsync(storeUrl);
   try {
-    const decisions = await Promise.all(report.accounts.map((accountId) => store.decisions(accountId)));
-    return decide(report, { attestations: decisions.flatMap((d) => d.attestations), exceptions: decisions.flatMap((d) => d.exceptions) }, now);
+    return await decideFromStore(store, report, now);
   } finally {
     await store.close();
   }

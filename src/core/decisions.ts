@@ -1,4 +1,4 @@
-import { STATUSES, type CheckResult, type RequirementId, type Status } from './types';
+import { type CheckResult, type RequirementId, type Status } from './types';
 
 /** Who answers for a decision, who recorded it and when, until when it counts, and its revocation. */
 export interface DecisionRecord {
@@ -167,13 +167,6 @@ export function applyDecisions<R extends DecidedResult>(results: readonly R[], d
       : bare;
     return decided as R;
   });
-}
-
-/** The report's status counts of a list of results. */
-export function statusCounts(results: readonly Pick<CheckResult, 'status'>[]): Record<Status, number> {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  for (const r of results) counts[r.status] += 1;
-  return counts;
 }
 
 /** Decisions that expire between `now` and `now + days`, soonest first (for summaries and App Home). */

@@ -41,6 +41,19 @@ export interface CheckResult {
   remediation?: string;
 }
 
+/**
+ * The result that says how the bot reached (or could not reach) an account through its scanner
+ * role; an ERROR of it alone in an account's report means the account was not scanned.
+ */
+export const ACCOUNT_ACCESS_CHECK_ID = 'account_access';
+
+/** The report's status counts of a list of results. */
+export function statusCounts(results: readonly Pick<CheckResult, 'status'>[]): Record<Status, number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const r of results) counts[r.status] += 1;
+  return counts;
+}
+
 /** Everything a check may use, passed in so that every check runs in a test. */
 export interface CheckContext {
   accountId: string;

@@ -4,7 +4,7 @@ import { describeError } from '../aws/errors';
 import { Inventory } from '../aws/inventory';
 import type { CheckThresholds } from '../config/thresholds';
 import type { DecidedResult } from '../core/decisions';
-import { STATUSES, type Check, type CheckContext, type CheckResult, type Finding, type Status } from '../core/types';
+import { statusCounts, type Check, type CheckContext, type CheckResult, type Finding, type Status } from '../core/types';
 
 export interface ScanProgress {
   done: number;
@@ -108,8 +108,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     ),
   );
   const results = perTask.flat();
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  for (const r of results) counts[r.status] += 1;
+  const counts = statusCounts(results);
   return {
     schemaVersion: 1,
     generatedAt: now().toISOString(),

@@ -7,13 +7,11 @@ import { RequestCounter } from '../aws/requestCounter';
 import { catalog } from '../checks/catalog';
 import type { AppConfig } from '../config/load';
 import type { CheckThresholds } from '../config/thresholds';
-import { STATUSES, type Check, type CheckResult, type RequirementId, type Status } from '../core/types';
+import { ACCOUNT_ACCESS_CHECK_ID, statusCounts, type Check, type CheckResult, type RequirementId, type Status } from '../core/types';
 import { resolveScanTargets, type RoleRegistration, type ScanTarget } from './accounts';
 import { runScan, type ScanProgress, type ScanReport } from './scan';
 import { accountScope, ScanSetupError } from './scanAccount';
 
-/** The result that says how the bot reached (or could not reach) an account through its scanner role. */
-export const ACCOUNT_ACCESS_CHECK_ID = 'account_access';
 
 /**
  * FTR-11.1 (cross-account roles to reach customer accounts) is what this result is evidence of:
@@ -72,12 +70,6 @@ function named(target: ScanTarget): string {
   return target.alias ? `account ${target.accountId} (${target.alias})` : `account ${target.accountId}`;
 }
 
-function summarize(results: readonly CheckResult[]): Record<Status, number> {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  for (const r of results) counts[r.status] += 1;
-  return counts;
-}
-
 function accessResult(target: ScanTarget, roleArn: string, status: Status, refs: RequirementId[], message: string): CheckResult {
   return {
     checkId: ACCOUNT_ACCESS_CHECK_ID,
@@ -99,7 +91,7 @@ function unscanned(target: ScanTarget, result: CheckResult, now: () => Date, cou
     generatedAt: now().toISOString(),
     accounts: [target.accountId],
     regions: [],
-    summary: { ...summarize([result]), durationMs: 0, awsRequests: { total: counter.total, byOperation: counter.byOperation() } },
+    summary: { ...statusCounts([result]), durationMs: 0, awsRequests: { total: counter.total, byOperation: counter.byOperation() } },
     results: [result],
   };
 }
@@ -240,7 +232,7 @@ export async function scanTarget(target: ScanTarget, ctx: TargetScanContext): Pr
             `Scanned through role ${access.roleArn}, assumed with the external ID the bot generated for this account; whether its trust policy requires the ID is not shown (${trust.kind === 'unknown' ? trust.reason : trust.kind}).`,
           );
     const results = [evidence, ...report.results];
-    return { ...report, results, summary: { ...report.summary, ...summarize(results) } };
+    return { ...report, results, summary: { ...report.summary, ...statusCounts(results) } };
   } finally {
     aws.destroy();
   }
@@ -268,7 +260,7 @@ export function mergeReports(reports: readonly ScanReport[], extra: { generatedA
     accounts: [...new Set(reports.flatMap((r) => r.accounts))],
     regions: [...new Set(reports.flatMap((r) => r.regions))],
     summary: {
-      ...summarize(results),
+      ...statusCounts(results),
       durationMs: extra.durationMs,
       awsRequests: { total: [...requests.values()].reduce((a, b) => a + b, 0), byOperation },
     },

@@ -224,7 +224,8 @@ export class ScanService {
     }
     const now = this.now();
     const all = [...decisions.attestations, ...decisions.exceptions];
-    const changed = all.reduce((latest, d) => [latest, d.recordedAt, d.revokedAt ?? ''].sort().pop()!, '');
+    // A record changes when it is recorded again (replaced) or revoked, which comes after its recording.
+    const changed = all.map((d) => d.revokedAt ?? d.recordedAt).reduce((latest, at) => (at > latest ? at : latest), '');
     const expired = all.filter((d) => Date.parse(d.expiresAt) <= now.getTime()).length;
     const key = `${report.generatedAt}|${all.length}|${changed}|${expired}`;
     const known = this.decided.get(accountId);

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { effectiveStatus, statusCounts, type Attestation, type DecidedResult, type Decisions, type ResourceException, type ResultAttestation } from '../core/decisions';
+import { effectiveStatus, type Attestation, type DecidedResult, type Decisions, type ResourceException, type ResultAttestation } from '../core/decisions';
 import type { Requirement, RequirementSet } from '../core/requirements';
-import type { Check, RequirementId, Status } from '../core/types';
+import { statusCounts, type Check, type RequirementId, type Status } from '../core/types';
 import type { ScanReport } from '../engine/scan';
 import { csvCell, printable } from './format';
 

@@ -5,13 +5,12 @@ import {
   defaultAttestationDays,
   MAX_EXCEPTION_DAYS,
   NO_DECISIONS,
-  statusCounts,
   type Attestation,
   type Decisions,
   type ResourceException,
 } from '../core/decisions';
 import type { RequirementSet } from '../core/requirements';
-import type { Check, CheckResult, RequirementId } from '../core/types';
+import { statusCounts, type Check, type CheckResult, type RequirementId } from '../core/types';
 import type { ScanReport } from '../engine/scan';
 import { decisionTarget, type Store } from './store';
 
@@ -239,15 +238,15 @@ export class DecisionLog {
     return this.deps.store.decisions(accountId);
   }
 
-  /** The report as the account's recorded decisions make it now (status counts follow). */
-  async apply(report: ScanReport): Promise<ScanReport> {
-    const decisions = report.accounts.length === 1 ? await this.deps.store.decisions(report.accounts[0]) : await this.deps.store.decisions();
-    return decide(report, decisions, this.deps.now());
-  }
-
   private audit(decision: Attestation | ResourceException, actor: string, action: string, detail?: string): Promise<void> {
     return this.deps.store.appendAudit({ at: this.deps.now().toISOString(), actor, action, target: decisionTarget(decision), ...(detail ? { detail } : {}) });
   }
+}
+
+/** The report with the decisions `store` holds for its accounts applied at `now`. */
+export async function decideFromStore(store: Pick<Store, 'decisions'>, report: ScanReport, now: Date): Promise<ScanReport> {
+  const recorded = await Promise.all(report.accounts.map((accountId) => store.decisions(accountId)));
+  return decide(report, { attestations: recorded.flatMap((d) => d.attestations), exceptions: recorded.flatMap((d) => d.exceptions) }, now);
 }
 
 /** A report with decisions applied at `now`; the summary's status counts follow the results. */

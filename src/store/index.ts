@@ -7,7 +7,7 @@ import type { Store } from './store';
 
 export type { AlertRecord, AlertState, AuditEntry, Store } from './store';
 export { decisionTarget, keepLease } from './store';
-export { decide, DecisionInputError, DecisionLog, dayAfter, isoDay, type AttestationInput, type ExceptionInput } from './decisionLog';
+export { decide, decideFromStore, DecisionInputError, DecisionLog, dayAfter, isoDay, type AttestationInput, type ExceptionInput } from './decisionLog';
 export type { CompactResult, CompactScan, HistoryQuery, ScanHistoryEntry } from './history';
 export { SqliteStore } from './sqlite';
 export { DynamoStore, DynamoStoreError } from './dynamodb';

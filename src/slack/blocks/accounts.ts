@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { effectiveStatus } from '../../core/decisions';
 import { automatedRequirements, requirementPosture, requirementStatuses } from '../../core/posture';
-import type { Check, CheckResult } from '../../core/types';
+import { ACCOUNT_ACCESS_CHECK_ID, type Check, type CheckResult } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
 import { clipMrkdwn, codeSpan, escapeMrkdwn } from '../mrkdwn';
 import { formatAge, messageText, plural } from './format';
@@ -16,8 +16,6 @@ export interface AccountStanding {
   report?: ScanReport;
 }
 
-/** The check id of an account's access result (see engine/scanAccounts): an ERROR of it alone in a report means the account was not scanned. */
-const ACCOUNT_ACCESS_CHECK_ID = 'account_access';
 /** Accounts listed in the message; the rest are counted (the message stays within Slack's limits). */
 const ACCOUNTS_SHOWN = 40;
 
