@@ -1,3 +1,4 @@
+import { decisionState } from '../src/core/decisions';
 import { requirements } from '../src/core/requirements';
 import { errorMessage } from '../src/slack/blocks';
 import { closestMatches } from '../src/slack/blocks/format';
@@ -48,7 +49,7 @@ export const attest: SlashCommand = {
     const attestable = decisions.attestable(lastReport);
     if (!first) {
       const { attestations } = await decisions.decisions(accountId);
-      const active = new Set(attestations.filter((a) => !a.revokedAt && Date.parse(a.expiresAt) > now().getTime()).map((a) => a.requirementId));
+      const active = new Set(attestations.filter((a) => decisionState(a, now()) === 'active').map((a) => a.requirementId));
       const open = [...attestable].filter((id) => !active.has(id)).sort();
       return ctx.conversation.ephemeral(attestationListMessage({ accountId, attestations, open, now: now() }));
     }

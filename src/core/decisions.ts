@@ -93,9 +93,13 @@ export function effectiveStatus(result: Pick<DecidedResult, 'status' | 'exceptio
 
 const day = (iso: string): string => iso.slice(0, 10);
 
-function isLive<T extends { expiresAt: string; revokedAt?: string }>(decision: T, now: Date): boolean {
-  return decision.revokedAt === undefined && Date.parse(decision.expiresAt) > now.getTime();
+/** Where a decision stands at `now`: counting (`active`), past its expiry, or revoked. */
+export function decisionState(decision: Pick<DecisionRecord, 'expiresAt' | 'revokedAt'>, now: Date): ResultAttestation['state'] {
+  if (decision.revokedAt !== undefined) return 'revoked';
+  return Date.parse(decision.expiresAt) > now.getTime() ? 'active' : 'expired';
 }
+
+const isLive = (decision: Pick<DecisionRecord, 'expiresAt' | 'revokedAt'>, now: Date): boolean => decisionState(decision, now) === 'active';
 
 /** Whether a result is one that only a person can decide: it needs attestation, or carried one. */
 function isAttestable(result: DecidedResult): boolean {
@@ -118,7 +122,7 @@ function decideAttested(result: DecidedResult, byRequirement: ReadonlyMap<string
   const attestations = found as Attestation[];
   // An expired attestation fails the result, which outweighs one withdrawn (needing a person again);
   // a revoked attestation is revoked whether or not it had expired.
-  const expired = attestations.find((a) => a.revokedAt === undefined && !isLive(a, now));
+  const expired = attestations.find((a) => decisionState(a, now) === 'expired');
   if (expired) {
     return {
       ...bare,

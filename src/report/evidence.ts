@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { effectiveStatus, type Attestation, type DecidedResult, type Decisions, type ResourceException, type ResultAttestation } from '../core/decisions';
+import { decisionState, effectiveStatus, type Attestation, type DecidedResult, type Decisions, type ResourceException, type ResultAttestation } from '../core/decisions';
 import type { Requirement, RequirementSet } from '../core/requirements';
 import { statusCounts, type Check, type RequirementId, type Status } from '../core/types';
 import type { ScanReport } from '../engine/scan';
@@ -97,17 +97,12 @@ export const dayOf = (iso: string): string => iso.slice(0, 10);
 /** "2026-11-01 09:00 UTC" of an ISO-8601 instant. */
 export const utcMinute = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
-function attestationState(a: Attestation, now: Date): AttestationEvidence['state'] {
-  if (a.revokedAt !== undefined) return 'revoked';
-  return Date.parse(a.expiresAt) > now.getTime() ? 'active' : 'expired';
-}
-
 /** The requirement's attestation: the recorded one, else what the report's result carries. */
 function attestationFor(id: RequirementId, recorded: readonly Attestation[], results: readonly DecidedResult[], now: Date): AttestationEvidence | undefined {
   const latest = recorded.filter((a) => a.requirementId === id).sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
   if (latest) {
     const { evidence, link, owner, recordedBy, recordedAt, expiresAt, revokedBy, revokedAt } = latest;
-    return { evidence, link, owner, recordedBy, recordedAt, expiresAt, state: attestationState(latest, now), revokedBy, revokedAt };
+    return { evidence, link, owner, recordedBy, recordedAt, expiresAt, state: decisionState(latest, now), revokedBy, revokedAt };
   }
   const carried = results.find((r) => r.attestation)?.attestation;
   if (!carried) return undefined;

@@ -1,7 +1,7 @@
 import type { ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement } from '@slack/types';
 import { drillRecords, type DrillRecord } from '../alerts/drill';
-import { DEFAULT_EXCEPTION_DAYS, defaultAttestationDays, expiringSoon, MAX_EXCEPTION_DAYS, type Attestation, type DecidedResult, type ResourceException } from '../core/decisions';
+import { decisionState, DEFAULT_EXCEPTION_DAYS, defaultAttestationDays, expiringSoon, MAX_EXCEPTION_DAYS, type Attestation, type DecidedResult, type ResourceException } from '../core/decisions';
 import { requirements, type Requirement } from '../core/requirements';
 import type { Check } from '../core/types';
 import type { ScanReport } from '../engine/scan';
@@ -249,9 +249,9 @@ function group(title: string, lines: string[]): string[] {
 
 /** The decisions of an account by where they stand: live (soon-expiring flagged), expired, revoked. */
 function byStanding<T extends { expiresAt: string; revokedAt?: string }>(decisions: readonly T[], now: Date): { live: T[]; soon: Set<T>; expired: T[]; revoked: T[] } {
-  const revoked = decisions.filter((d) => d.revokedAt !== undefined);
-  const expired = decisions.filter((d) => d.revokedAt === undefined && Date.parse(d.expiresAt) <= now.getTime());
-  const live = decisions.filter((d) => d.revokedAt === undefined && Date.parse(d.expiresAt) > now.getTime()).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+  const revoked = decisions.filter((d) => decisionState(d, now) === 'revoked');
+  const expired = decisions.filter((d) => decisionState(d, now) === 'expired');
+  const live = decisions.filter((d) => decisionState(d, now) === 'active').sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
   return { live, soon: new Set(expiringSoon(live, now, EXPIRING_DAYS)), expired, revoked };
 }
 

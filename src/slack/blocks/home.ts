@@ -1,5 +1,5 @@
 import type { HomeView, KnownBlock } from '@slack/types';
-import { DAY_MS, expiringSoon, type Attestation, type Decisions, type ResourceException } from '../../core/decisions';
+import { DAY_MS, decisionState, expiringSoon, type Attestation, type Decisions, type ResourceException } from '../../core/decisions';
 import { requirements } from '../../core/requirements';
 import type { Check } from '../../core/types';
 import type { ScanReport } from '../../engine/scan';
@@ -32,7 +32,7 @@ function daysLeft(expiresAt: string, now: Date): string {
 
 function ownLine(attestation: Attestation, now: Date, isAdmin: boolean): string {
   const label = requirementLabel(attestation.requirementId);
-  if (Date.parse(attestation.expiresAt) > now.getTime()) return `:white_check_mark: ${label} — until ${day(attestation.expiresAt)}`;
+  if (decisionState(attestation, now) === 'active') return `:white_check_mark: ${label} — until ${day(attestation.expiresAt)}`;
   const how = isAdmin ? ` (${codeSpan(`/ftr attest ${attestation.requirementId}`)})` : ' by an FTR admin';
   return `:x: ${label} — expired on ${day(attestation.expiresAt)}: failing until recorded again${how}`;
 }
